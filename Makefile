@@ -1,0 +1,34 @@
+# pfnguard: build, test and demonstrate the follow_pfn hardening series.
+# The scripts do the work; see README.md.
+
+KVER ?= 6.1
+export KVER
+
+.PHONY: all deps tree export check demo clean help
+
+all: help
+
+help:
+	@echo "make demo    build UML kernels and show what unsafe_follow_pfn does"
+	@echo "make check   apply, check, build and boot the series everywhere"
+	@echo "make tree    make build/tree/linux, a git tree to edit the series in"
+	@echo "make export  write build/tree/linux's commits back to patches/"
+	@echo "make clean   remove build/ (ccache in ~/.cache/pfnguard-ccache stays)"
+
+deps:
+	@scripts/deps.sh
+
+tree: deps
+	@scripts/mktree.sh build/tree/linux
+
+export:
+	@scripts/export.sh build/tree/linux
+
+check:
+	@scripts/check.sh
+
+demo: deps
+	@scripts/demo.sh
+
+clean:
+	rm -rf build

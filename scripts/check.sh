@@ -1,0 +1,65 @@
+#!/bin/bash
+# check.sh: pfnguard's test command.  Applies the series to the pristine
+# tree, checks the patches, builds and boots every KUnit configuration and
+# tests module linking; ends with "N passed, N failed".
+#
+# RUNS can name a subset of the KUnit runs, e.g. RUNS=uml-default.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+
+RUNS=${RUNS:-uml-default uml-strict x86_64-default riscv64-nommu-default riscv64-nommu-strict}
+src=$BUILD/check/linux
+logs=$BUILD/check/logs
+passed=0
+failed=0
+
+check() {
+	local name=$1 log
+	shift
+	log=$logs/$(tr -c 'a-zA-Z0-9_.-' '_' <<<"$name").log
+	echo "--- $name"
+	if "$@" > "$log" 2>&1; then
+		passed=$((passed + 1))
+		sed 's/^/  /' "$log" | tail -n 25
+		echo "PASS $name"
+	else
+		failed=$((failed + 1))
+		sed 's/^/  /' "$log" | tail -n 40
+		echo "FAIL $name (log: $log)"
+	fi
+}
+
+verdict() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+}
+
+"$TOP/scripts/deps.sh"
+mkdir -p "$logs"
+start=$(date +%s)
+
+check "series applies to pristine $KVER with git am" "$TOP/scripts/mktree.sh" "$src"
+[ "$failed" -eq 0 ] || { verdict; exit 1; }
+check "series applies with patch -p1" "$TOP/scripts/patchp1.sh" "$src"
+while read -r p; do
+	check "checkpatch --strict $(basename "$p")" \
+		bash -c 'cd "$1" && scripts/checkpatch.pl --strict --show-types "$2"' _ "$src" "$p"
+done < <(series_patches)
+check "kernel-doc -none on touched files" "$TOP/scripts/kerneldoc.sh" "$src"
+
+for run in $RUNS; do
+	check "kunit $run" "$TOP/scripts/kunit.sh" "$src" "$run"
+done
+
+if [[ " $RUNS " == *" x86_64-default "* ]]; then
+	kb=$BUILD/kunit/x86_64-default
+	check "modpost rejects a proprietary module calling follow_pfn" \
+		"$TOP/scripts/modlink.sh" "$kb" follow_pfn proprietary rejected
+	check "a proprietary module calling unsafe_follow_pfn builds" \
+		"$TOP/scripts/modlink.sh" "$kb" unsafe_follow_pfn proprietary builds
+	check "a GPL module calling follow_pfn builds" \
+		"$TOP/scripts/modlink.sh" "$kb" follow_pfn gpl builds
+fi
+
+echo "check took $(( $(date +%s) - start ))s"
+verdict

@@ -1,0 +1,20 @@
+# Common settings for the pfnguard scripts; sourced, not run.
+# shellcheck shell=bash
+KVER=${KVER:-6.1}
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TARBALL=${TARBALL:-/usr/src/linux-source-$KVER.tar.xz}
+BUILD=${BUILD:-$TOP/build}
+PATCHES=$TOP/patches/linux-$KVER
+JOBS=${JOBS:-$(nproc)}
+# ccache lives outside the repository so that clean clones share it.
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/pfnguard-ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+
+series_patches() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$PATCHES/series" |
+		sed "s|^|$PATCHES/|"
+}
+
+say() {
+	printf '==> %s\n' "$*"
+}

@@ -1,0 +1,47 @@
+#!/bin/bash
+# mktree.sh DIR: make DIR a git tree holding the pristine Linux source from
+# Debian's tarball (commit tagged pfnguard-base) with the series applied on
+# top by git am, one commit per patch.  An existing tree is reset to the
+# base first, unless it already holds exactly the current series.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+
+dir=${1:?usage: mktree.sh DIR}
+[ -r "$TARBALL" ] || { echo "mktree: $TARBALL missing (apt-get install linux-source-$KVER)" >&2; exit 1; }
+
+name=$(git -C "$TOP" config user.name)
+email=$(git -C "$TOP" config user.email)
+g() { git -C "$dir" "$@"; }
+
+if [ ! -d "$dir/.git" ]; then
+	say "extracting $(basename "$TARBALL") into $dir"
+	rm -rf "$dir.tmp"
+	mkdir -p "$dir.tmp"
+	tar -xf "$TARBALL" -C "$dir.tmp" --strip-components=1
+	git -C "$dir.tmp" init -q
+	git -C "$dir.tmp" config user.name "$name"
+	git -C "$dir.tmp" config user.email "$email"
+	# Debian's top-level .gitignore ignores "/*": add everything by force
+	# so that the base commit is the whole pristine tree.
+	git -C "$dir.tmp" add -f -A .
+	ver=$(make -s -C "$dir.tmp" kernelversion)
+	deb=$(dpkg-query -W -f='${Version}' "linux-source-$KVER" 2>/dev/null || echo unknown)
+	git -C "$dir.tmp" commit -q -m "Linux $ver (Debian linux-source-$KVER $deb, pristine)"
+	git -C "$dir.tmp" tag pfnguard-base
+	mv "$dir.tmp" "$dir"
+fi
+
+stamp=$(series_patches | xargs cat "$PATCHES/series" | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$dir/.git/pfnguard-series" 2>/dev/null)" = "$stamp" ] &&
+   [ -z "$(g status --porcelain --untracked-files=no)" ]; then
+	say "$dir already holds the current series"
+	exit 0
+fi
+
+[ -d "$dir/.git/rebase-apply" ] && g am --abort
+g reset -q --hard pfnguard-base
+rm -f "$dir/.git/pfnguard-series"
+say "applying $(series_patches | wc -l) patches with git am"
+series_patches | xargs -r git -C "$dir" am -q
+echo "$stamp" > "$dir/.git/pfnguard-series"
+g log --oneline pfnguard-base..HEAD

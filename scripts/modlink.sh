@@ -1,0 +1,30 @@
+#!/bin/bash
+# modlink.sh KBUILD LOOKUP LICENSE WANT: build tests/modules/pfn_lookup
+# against the kernel build directory KBUILD, calling LOOKUP (follow_pfn or
+# unsafe_follow_pfn) under LICENSE (gpl or proprietary).  WANT is "builds"
+# or "rejected"; a rejection must be modpost's GPL-only symbol error.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+
+kbuild=${1:?usage: modlink.sh KBUILD LOOKUP LICENSE WANT}
+lookup=$2 license=$3 want=$4
+[ -f "$kbuild/Module.symvers" ] || { echo "modlink: no Module.symvers in $kbuild" >&2; exit 1; }
+
+work=$BUILD/modlink/$lookup-$license
+rm -rf "$work"
+mkdir -p "$work"
+cp "$TOP"/tests/modules/pfn_lookup/* "$work/"
+flags=
+[ "$lookup" = follow_pfn ] && flags+=" -DLOOKUP_FOLLOW_PFN"
+[ "$license" = proprietary ] && flags+=" -DLICENSE_PROPRIETARY"
+
+rc=0
+make -s -C "$kbuild" M="$work" KCFLAGS="$flags" modules > "$work/build.log" 2>&1 || rc=$?
+sed 's/^/    /' "$work/build.log"
+case $want in
+builds)
+	[ $rc -eq 0 ] && [ -f "$work/pfn_lookup.ko" ] ;;
+rejected)
+	[ $rc -ne 0 ] && grep -q "GPL-incompatible module pfn_lookup.ko uses GPL-only symbol '$lookup'" "$work/build.log" ;;
+*)	echo "modlink: WANT must be builds or rejected" >&2; exit 2 ;;
+esac
