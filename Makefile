@@ -4,13 +4,14 @@
 KVER ?= 6.1
 export KVER
 
-.PHONY: all deps tree export check demo clean help
+.PHONY: all deps tree export check demo audit clean help
 
 all: help
 
 help:
 	@echo "make demo    build UML kernels and show what unsafe_follow_pfn does"
 	@echo "make check   apply, check, build and boot the series everywhere"
+	@echo "make audit   list the PFN lookups of a tree [KERNEL=path] with verdicts"
 	@echo "make tree    make build/tree/linux, a git tree to edit the series in"
 	@echo "make export  write build/tree/linux's commits back to patches/"
 	@echo "make clean   remove build/ (ccache in ~/.cache/pfnguard-ccache stays)"
@@ -29,6 +30,11 @@ check:
 
 demo: deps
 	@scripts/demo.sh
+
+# make audit [KERNEL=path]: the table of PFN lookups in a tree (default:
+# the pristine one) as judged by the series' semantic patch.
+audit: deps
+	@scripts/audit.sh $(KERNEL)
 
 clean:
 	rm -rf build

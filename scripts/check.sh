@@ -43,9 +43,20 @@ check "series applies to pristine $KVER with git am" "$TOP/scripts/mktree.sh" "$
 check "series applies with patch -p1" "$TOP/scripts/patchp1.sh" "$src"
 while read -r p; do
 	check "checkpatch --strict $(basename "$p")" \
-		bash -c 'cd "$1" && scripts/checkpatch.pl --strict --show-types "$2"' _ "$src" "$p"
+		"$TOP/scripts/checkpatch.sh" "$src" "$p"
 done < <(series_patches)
 check "kernel-doc -none on touched files" "$TOP/scripts/kerneldoc.sh" "$src"
+
+check "coccicheck: no unaudited raw lookup near the audited callers" \
+	"$TOP/scripts/auditcheck.sh" "$src" coccicheck
+check "make audit: the pristine tree has exactly the audited unsafe callers" \
+	"$TOP/scripts/auditcheck.sh" "$src" pristine
+check "make audit: the patched tree has no unaudited raw lookup" \
+	"$TOP/scripts/auditcheck.sh" "$src" patched
+check "make audit: a raw follow_pte() put back into vfio is reported" \
+	"$TOP/scripts/auditcheck.sh" "$src" putback
+check "touched drivers build with W=1 C=1, no new warnings" \
+	"$TOP/scripts/buildproof.sh" "$src"
 
 for run in $RUNS; do
 	check "kunit $run" "$TOP/scripts/kunit.sh" "$src" "$run"
@@ -53,12 +64,16 @@ done
 
 if [[ " $RUNS " == *" x86_64-default "* ]]; then
 	kb=$BUILD/kunit/x86_64-default
-	check "modpost rejects a proprietary module calling follow_pfn" \
-		"$TOP/scripts/modlink.sh" "$kb" follow_pfn proprietary rejected
+	check "modpost: follow_pfn is not exported (proprietary module)" \
+		"$TOP/scripts/modlink.sh" "$kb" follow_pfn proprietary undefined
+	check "modpost: follow_pfn is not exported (GPL module)" \
+		"$TOP/scripts/modlink.sh" "$kb" follow_pfn gpl undefined
+	check "modpost: unsafe_follow_pte is GPL-only" \
+		"$TOP/scripts/modlink.sh" "$kb" unsafe_follow_pte proprietary gpl-only
+	check "a GPL module calling unsafe_follow_pte builds" \
+		"$TOP/scripts/modlink.sh" "$kb" unsafe_follow_pte gpl builds
 	check "a proprietary module calling unsafe_follow_pfn builds" \
 		"$TOP/scripts/modlink.sh" "$kb" unsafe_follow_pfn proprietary builds
-	check "a GPL module calling follow_pfn builds" \
-		"$TOP/scripts/modlink.sh" "$kb" follow_pfn gpl builds
 fi
 
 echo "check took $(( $(date +%s) - start ))s"

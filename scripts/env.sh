@@ -6,6 +6,8 @@ TARBALL=${TARBALL:-/usr/src/linux-source-$KVER.tar.xz}
 BUILD=${BUILD:-$TOP/build}
 PATCHES=$TOP/patches/linux-$KVER
 JOBS=${JOBS:-$(nproc)}
+# Debian's python3 first: checkpatch's spdxcheck needs its python3-ply.
+export PATH=/usr/bin:$PATH
 # ccache lives outside the repository so that clean clones share it.
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/pfnguard-ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}

@@ -14,6 +14,7 @@ set -euo pipefail
 
 src=${1:?usage: kunit.sh SRC RUN}
 run=${2:?usage: kunit.sh SRC RUN}
+shift 2
 out=$BUILD/kunit/$run
 args=(--kunitconfig="$TOP/configs/kunit/follow_pfn.kunitconfig")
 cc="ccache gcc"

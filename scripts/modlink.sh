@@ -1,8 +1,10 @@
 #!/bin/bash
 # modlink.sh KBUILD LOOKUP LICENSE WANT: build tests/modules/pfn_lookup
-# against the kernel build directory KBUILD, calling LOOKUP (follow_pfn or
-# unsafe_follow_pfn) under LICENSE (gpl or proprietary).  WANT is "builds"
-# or "rejected"; a rejection must be modpost's GPL-only symbol error.
+# against the kernel build directory KBUILD, calling LOOKUP (follow_pfn,
+# unsafe_follow_pfn or unsafe_follow_pte) under LICENSE (gpl or
+# proprietary).  WANT is "builds", "gpl-only" (modpost refuses a
+# GPL-only symbol to the module) or "undefined" (the symbol is not
+# exported at all).
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -15,7 +17,12 @@ rm -rf "$work"
 mkdir -p "$work"
 cp "$TOP"/tests/modules/pfn_lookup/* "$work/"
 flags=
-[ "$lookup" = follow_pfn ] && flags+=" -DLOOKUP_FOLLOW_PFN"
+case $lookup in
+follow_pfn) flags+=" -DLOOKUP_FOLLOW_PFN" ;;
+unsafe_follow_pte) flags+=" -DLOOKUP_UNSAFE_FOLLOW_PTE" ;;
+unsafe_follow_pfn) ;;
+*) echo "modlink: unknown LOOKUP $lookup" >&2; exit 2 ;;
+esac
 [ "$license" = proprietary ] && flags+=" -DLICENSE_PROPRIETARY"
 
 rc=0
@@ -24,7 +31,9 @@ sed 's/^/    /' "$work/build.log"
 case $want in
 builds)
 	[ $rc -eq 0 ] && [ -f "$work/pfn_lookup.ko" ] ;;
-rejected)
+gpl-only)
 	[ $rc -ne 0 ] && grep -q "GPL-incompatible module pfn_lookup.ko uses GPL-only symbol '$lookup'" "$work/build.log" ;;
-*)	echo "modlink: WANT must be builds or rejected" >&2; exit 2 ;;
+undefined)
+	[ $rc -ne 0 ] && grep -q "\"$lookup\" \[.*pfn_lookup.ko\] undefined" "$work/build.log" ;;
+*)	echo "modlink: WANT must be builds, gpl-only or undefined" >&2; exit 2 ;;
 esac

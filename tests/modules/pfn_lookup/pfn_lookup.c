@@ -3,7 +3,9 @@
  * An out-of-tree module that looks up a PFN the way a driver does.  The
  * check builds it in variants to show which modules may link to what:
  *
- *   -DLOOKUP_FOLLOW_PFN     call follow_pfn(), else unsafe_follow_pfn()
+ *   -DLOOKUP_FOLLOW_PFN         call follow_pfn()
+ *   -DLOOKUP_UNSAFE_FOLLOW_PTE  call unsafe_follow_pte()
+ *   (neither)                   call unsafe_follow_pfn()
  *   -DLICENSE_PROPRIETARY   declare a GPL-incompatible module license
  *
  * The proprietary variant stands for a third-party driver; the source
@@ -18,8 +20,19 @@ int pfn_lookup(struct vm_area_struct *vma, unsigned long address,
 int pfn_lookup(struct vm_area_struct *vma, unsigned long address,
 	       unsigned long *pfn)
 {
-#ifdef LOOKUP_FOLLOW_PFN
+#if defined(LOOKUP_FOLLOW_PFN)
 	return follow_pfn(vma, address, pfn);
+#elif defined(LOOKUP_UNSAFE_FOLLOW_PTE)
+	spinlock_t *ptl;
+	pte_t *ptep;
+	int ret;
+
+	ret = unsafe_follow_pte(vma->vm_mm, address, &ptep, &ptl);
+	if (ret)
+		return ret;
+	*pfn = pte_pfn(*ptep);
+	pte_unmap_unlock(ptep, ptl);
+	return 0;
 #else
 	return unsafe_follow_pfn(vma, address, pfn);
 #endif
