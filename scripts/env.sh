@@ -4,7 +4,7 @@ KVER=${KVER:-6.1}
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TARBALL=${TARBALL:-/usr/src/linux-source-$KVER.tar.xz}
 BUILD=${BUILD:-$TOP/build}
-PATCHES=$TOP/patches/linux-$KVER
+PATCHES=${PATCHES:-$TOP/patches/linux-$KVER}
 JOBS=${JOBS:-$(nproc)}
 # Debian's python3 first: checkpatch's spdxcheck needs its python3-ply.
 export PATH=/usr/bin:$PATH
