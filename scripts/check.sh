@@ -7,7 +7,9 @@
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
-RUNS=${RUNS:-uml-default uml-strict x86_64-default riscv64-nommu-default riscv64-nommu-strict}
+RUNS=${RUNS:-uml-default uml-strict x86_64-default riscv64-nommu-default
+	riscv64-nommu-strict demo-uml-default demo-uml-strict
+	demo-x86_64-debug-strict}
 src=$BUILD/check/linux
 logs=$BUILD/check/logs
 passed=0

@@ -1,14 +1,15 @@
 #!/bin/bash
-# expect.sh EXPECT LOG: check a kernel log (KTAP results and plain log
-# lines) against an expectations file.  Its lines are:
+# expect.sh LOG EXPECT...: check a kernel log (KTAP results and plain log
+# lines) against expectations files.  Their lines are:
 #   pass CASE            CASE ran and passed (not skipped)
 #   skip CASE            CASE was skipped
 #   log MIN MAX TEXT     between MIN and MAX log lines contain TEXT
 # Every case and suite in the log must be named by a pass or skip line.
 set -euo pipefail
 
-expect=${1:?usage: expect.sh EXPECT LOG}
-log=${2:?usage: expect.sh EXPECT LOG}
+log=${1:?usage: expect.sh LOG EXPECT...}
+shift
+[ $# -gt 0 ] || { echo "usage: expect.sh LOG EXPECT..." >&2; exit 2; }
 [ -s "$log" ] || { echo "expect: no kernel log at $log" >&2; exit 1; }
 
 results=$(tr -d '\r' < "$log" |
@@ -35,9 +36,9 @@ while read -r kind a b c; do
 			echo "    log: $n line(s) with '$c' (want $a..$b)"
 		fi ;;
 	''|'#'*) ;;
-	*) echo "expect: bad line '$kind $a $b $c' in $expect" >&2; exit 2 ;;
+	*) echo "expect: bad line '$kind $a $b $c' in $*" >&2; exit 2 ;;
 	esac
-done < <(sed 's/#.*//' "$expect")
+done < <(sed 's/#.*//' "$@")
 
 # Cases (and suites) that the expectations do not name are an error too.
 while read -r name; do
