@@ -8,7 +8,7 @@
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
-src=${1:?usage: buildproof.sh SRC}
+src=$(cd "${1:?usage: buildproof.sh SRC}" && pwd)
 pristine=$BUILD/pristine/linux
 if [ ! -f "$pristine/Makefile" ]; then
 	mkdir -p "$pristine"
@@ -27,6 +27,8 @@ build() { # TREE OUT OBJS...: configure, then compile OBJS with W=1 C=1
 		"$TOP/configs/touched-drivers.config" > /dev/null
 	make -s -C "$tree" O="$out" ARCH=x86_64 olddefconfig > /dev/null
 	make -s -C "$tree" O="$out" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" prepare > /dev/null 2>&1
+	# Compile (and run sparse on) every object again, even if up to date.
+	(cd "$out" && rm -f "$@")
 	make -C "$tree" O="$out" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" W=1 C=1 \
 		KBUILD_MODPOST_WARN=1 "$@" > "$out/objs.log" 2>&1
 }
@@ -44,7 +46,8 @@ for f in "${files[@]}"; do [ -f "$pristine/$f" ] && old+=("${f%.c}.o"); done
 build "$pristine" "$BUILD/w1/pristine" "${old[@]}"
 
 bad=0
-for sym in VIDEOBUF_DMA_CONTIG VFIO_IOMMU_TYPE1 ACRN_HSM KVM FOLLOW_PFN_KUNIT_TEST; do
+for sym in VIDEOBUF_DMA_CONTIG VFIO_IOMMU_TYPE1 ACRN_HSM KVM \
+	   FOLLOW_PFN_KUNIT_TEST FOLLOW_PFN_DEMO_KUNIT_TEST; do
 	grep -qE "^CONFIG_$sym=[ym]" "$BUILD/w1/patched/.config" ||
 		{ echo "CONFIG_$sym is not enabled"; bad=1; }
 done
