@@ -7,14 +7,7 @@
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
-kernel=${1:-}
-if [ -z "$kernel" ]; then
-	kernel=$BUILD/pristine/linux
-	if [ ! -f "$kernel/Makefile" ]; then
-		mkdir -p "$kernel"
-		tar -xf "$TARBALL" -C "$kernel" --strip-components=1
-	fi
-fi
+kernel=${1:-$(pristine_tree)}
 [ -f "$kernel/Makefile" ] || { echo "audit: $kernel is not a kernel tree" >&2; exit 2; }
 kernel=$(cd "$kernel" && pwd)
 

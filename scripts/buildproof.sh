@@ -9,11 +9,7 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
 src=$(cd "${1:?usage: buildproof.sh SRC}" && pwd)
-pristine=$BUILD/pristine/linux
-if [ ! -f "$pristine/Makefile" ]; then
-	mkdir -p "$pristine"
-	tar -xf "$TARBALL" -C "$pristine" --strip-components=1
-fi
+pristine=$(pristine_tree)
 # mm/nommu.c is not built on an MMU kernel; the NOMMU KUnit runs build it.
 mapfile -t files < <(git -C "$src" diff --name-only --diff-filter=AM pfnguard-base HEAD -- '*.c' |
 	grep -v '^mm/nommu\.c$')

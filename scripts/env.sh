@@ -17,6 +17,18 @@ series_patches() {
 		sed "s|^|$PATCHES/|"
 }
 
+# A plain extraction of the pristine tarball (no git), made once.
+pristine_tree() {
+	local dir=$BUILD/pristine/linux
+	if [ ! -f "$dir/Makefile" ]; then
+		rm -rf "$dir" "$dir.tmp"
+		mkdir -p "$dir.tmp"
+		tar -xf "$TARBALL" -C "$dir.tmp" --strip-components=1
+		mv "$dir.tmp" "$dir"
+	fi
+	echo "$dir"
+}
+
 say() {
 	printf '==> %s\n' "$*"
 }
