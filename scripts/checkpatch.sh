@@ -7,6 +7,9 @@ set -euo pipefail
 
 src=${1:?usage: checkpatch.sh SRC PATCH}
 patch=${2:?usage: checkpatch.sh SRC PATCH}
-out=$(cd "$src" && scripts/checkpatch.pl --strict --show-types "$patch" 2>&1) || true
+# Debian's python3: checkpatch's spdxcheck.py needs python3-ply and
+# python3-git, which another python3 first in PATH may lack.
+out=$(cd "$src" && PATH=/usr/bin:$PATH \
+	scripts/checkpatch.pl --strict --show-types "$patch" 2>&1) || true
 echo "$out"
 ! grep -q Traceback <<<"$out" && grep -q "has no obvious style problems" <<<"$out"

@@ -6,9 +6,8 @@ TARBALL=${TARBALL:-/usr/src/linux-source-$KVER.tar.xz}
 BUILD=${BUILD:-$TOP/build}
 PATCHES=${PATCHES:-$TOP/patches/linux-$KVER}
 JOBS=${JOBS:-$(nproc)}
-# Debian's python3 first: checkpatch's spdxcheck needs its python3-ply.
-export PATH=/usr/bin:$PATH
-# ccache lives outside the repository so that clean clones share it.
+# ccache lives outside the repository: it survives "make clean" and serves
+# later clones at the same path (its hits depend on the tree's path).
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/pfnguard-ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 

@@ -23,20 +23,20 @@ mutations=(
 
 for m in "${mutations[@]}"; do
 	IFS='|' read -r name run from to <<<"$m"
+	p=$(basename "$real"/0001-*.patch)
+	n=$(awk -v from="$from" 'index($0, from) == 1 { n++ } END { print n + 0 }' "$real/$p")
+	if [ "$n" -ne 1 ]; then
+		echo "mutation '$name': '$from' found $n times in $p" >&2
+		failed=$((failed + 1))
+		continue
+	fi
 	mut=$BUILD/mutation/patches
 	rm -rf "$mut"
 	mkdir -p "$mut"
 	cp "$real"/* "$mut/"
-	p=$(ls "$mut"/0001-*.patch)
-	n=$(awk -v from="$from" 'index($0, from) == 1 { n++ } END { print n + 0 }' "$p")
-	if [ "$n" -ne 1 ]; then
-		echo "mutation '$name': '$from' found $n times in $(basename "$p")" >&2
-		failed=$((failed + 1))
-		continue
-	fi
 	awk -v from="$from" -v to="$to" \
 		'index($0, from) == 1 { $0 = to substr($0, length(from) + 1) } { print }' \
-		"$real/$(basename "$p")" > "$p"
+		"$real/$p" > "$mut/$p"
 	say "mutation: $name ($run)"
 	PATCHES=$mut "$TOP/scripts/mktree.sh" "$src" > /dev/null
 	if "$TOP/scripts/kunit.sh" "$src" "$run" > "$BUILD/mutation/$run.log" 2>&1; then
