@@ -7,7 +7,10 @@
 #   putback    a copy of SRC's vfio_iommu_type1.c with follow_pte() put
 #              back is reported
 #   coccicheck the kernel's make coccicheck MODE=report is silent on the
-#              directories of the audited callers in SRC
+#              directories of the audited callers and mm/ in SRC, and
+#              reports a raw follow_pte() put back into vfio
+#   coccicheck-o, coccicheck-o-sub  the same with O= outside SRC, and
+#              with O= a subdirectory of SRC
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -33,15 +36,34 @@ putback)
 	out=$("$audit" "$tmp" || true)
 	echo "$out"
 	[ "$(unsafe_rows <<<"$out" | grep -c "^$f:")" -eq 2 ] ;;
-coccicheck)
-	cd "$src"
+coccicheck|coccicheck-o|coccicheck-o-sub)
+	# The kernel's own make coccicheck, in the source directory, with
+	# O= outside the tree (absolute paths) and O= a subdirectory of it
+	# ("../" paths): silent near the audited callers and in mm/, and it
+	# reports a raw follow_pte() put back into vfio.
+	src=$(cd "$src" && pwd)
+	case $2 in
+	coccicheck) o=() ;;
+	coccicheck-o) o=(O="$BUILD/cocci-out") ;;
+	coccicheck-o-sub) o=(O="$src/cocci-out") ;;
+	esac
+	cocci() { # DIR: the reports of make coccicheck on DIR
+		make -s -C "$src" "${o[@]}" coccicheck MODE=report M="$src/$1" \
+			COCCI="$src/scripts/coccinelle/api/follow_pfn.cocci" 2>&1 |
+			grep -E '^[^ ]+:[0-9]+:[0-9]+-[0-9]+: ' || true
+	}
 	for d in drivers/media/v4l2-core drivers/vfio drivers/virt/acrn \
-		 virt/kvm arch/s390/pci arch/x86/mm/pat; do
-		out=$(make -s coccicheck MODE=report M=$d \
-			COCCI=scripts/coccinelle/api/follow_pfn.cocci 2>&1 |
-			grep -E '^[^ ]+:[0-9]+:[0-9]+-[0-9]+: ' || true)
-		echo "M=$d: ${out:-no report}"
+		 virt/kvm arch/s390/pci arch/x86/mm/pat mm; do
+		out=$(cocci "$d")
+		echo "${o[*]:-in tree} M=$d: ${out:-no report}"
 		[ -z "$out" ] || exit 1
-	done ;;
+	done
+	f=drivers/vfio/vfio_iommu_type1.c
+	trap 'git -C "$src" checkout -q -- "$f"; rm -rf "$src/cocci-out"' EXIT
+	sed -i 's/\bunsafe_follow_pte(/follow_pte(/' "$src/$f"
+	out=$(cocci drivers/vfio)
+	echo "${o[*]:-in tree} M=drivers/vfio with follow_pte() put back:"
+	echo "$out"
+	[ "$(grep -c "$f:[0-9]*:.*follow_pte() outside mm/" <<<"$out")" -eq 2 ] ;;
 *)	echo "auditcheck: unknown check $2" >&2; exit 2 ;;
 esac

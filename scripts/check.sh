@@ -31,6 +31,12 @@ check() {
 	fi
 }
 
+symvers() { # FILE: the exports that the license tests rely on
+	grep -P '\t(unsafe_)?follow_p(fn|te)\t' "$1"
+	grep -qP '\tunsafe_follow_pfn\tvmlinux\tEXPORT_SYMBOL\t' "$1" &&
+		! grep -qP '\tfollow_pfn\t' "$1"
+}
+
 verdict() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
@@ -49,8 +55,12 @@ while read -r p; do
 done < <(series_patches)
 check "kernel-doc -none on touched files" "$TOP/scripts/kerneldoc.sh" "$src"
 
-check "coccicheck: no unaudited raw lookup near the audited callers" \
+check "coccicheck: silent near the audited callers, reports a raw one (in tree)" \
 	"$TOP/scripts/auditcheck.sh" "$src" coccicheck
+check "coccicheck: the same with O= outside the source tree" \
+	"$TOP/scripts/auditcheck.sh" "$src" coccicheck-o
+check "coccicheck: the same with O= inside the source tree" \
+	"$TOP/scripts/auditcheck.sh" "$src" coccicheck-o-sub
 check "make audit: the pristine tree has exactly the audited unsafe callers" \
 	"$TOP/scripts/auditcheck.sh" "$src" pristine
 check "make audit: the patched tree has no unaudited raw lookup" \
@@ -66,10 +76,12 @@ done
 
 if [[ " $RUNS " == *" x86_64-default "* ]]; then
 	kb=$BUILD/kunit/x86_64-default
-	check "modpost: follow_pfn is not exported (proprietary module)" \
-		"$TOP/scripts/modlink.sh" "$kb" follow_pfn proprietary undefined
-	check "modpost: follow_pfn is not exported (GPL module)" \
-		"$TOP/scripts/modlink.sh" "$kb" follow_pfn gpl undefined
+	check "Module.symvers: unsafe_follow_pfn exported, follow_pfn not" \
+		symvers "$kb/Module.symvers"
+	check "a proprietary module calling follow_pfn builds, linked to unsafe_follow_pfn" \
+		"$TOP/scripts/modlink.sh" "$kb" follow_pfn proprietary policed
+	check "a GPL module calling follow_pfn builds, linked to unsafe_follow_pfn" \
+		"$TOP/scripts/modlink.sh" "$kb" follow_pfn gpl policed
 	check "modpost: unsafe_follow_pte is GPL-only" \
 		"$TOP/scripts/modlink.sh" "$kb" unsafe_follow_pte proprietary gpl-only
 	check "a GPL module calling unsafe_follow_pte builds" \

@@ -3,8 +3,9 @@
 # against the kernel build directory KBUILD, calling LOOKUP (follow_pfn,
 # unsafe_follow_pfn or unsafe_follow_pte) under LICENSE (gpl or
 # proprietary).  WANT is "builds", "gpl-only" (modpost refuses a
-# GPL-only symbol to the module) or "undefined" (the symbol is not
-# exported at all).
+# GPL-only symbol to the module), "undefined" (the symbol is not
+# exported at all) or "policed" (the module builds, and the symbol it
+# links to for the lookup is unsafe_follow_pfn, not LOOKUP).
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -35,5 +36,10 @@ gpl-only)
 	[ $rc -ne 0 ] && grep -q "GPL-incompatible module pfn_lookup.ko uses GPL-only symbol '$lookup'" "$work/build.log" ;;
 undefined)
 	[ $rc -ne 0 ] && grep -q "\"$lookup\" \[.*pfn_lookup.ko\] undefined" "$work/build.log" ;;
-*)	echo "modlink: WANT must be builds, gpl-only or undefined" >&2; exit 2 ;;
+policed)
+	[ $rc -eq 0 ] && [ -f "$work/pfn_lookup.ko" ] || exit 1
+	syms=$(nm -u "$work/pfn_lookup.ko" | awk '{ print $2 }')
+	echo "    undefined symbols of pfn_lookup.ko:" $syms
+	grep -qx unsafe_follow_pfn <<<"$syms" && ! grep -qx "$lookup" <<<"$syms" ;;
+*)	echo "modlink: WANT must be builds, gpl-only, undefined or policed" >&2; exit 2 ;;
 esac
