@@ -4,15 +4,17 @@
 KVER ?= 6.1
 export KVER
 
-.PHONY: all deps tree export check demo audit mutation clean help
+.PHONY: all deps tree export check demo bench audit mutation nvidia clean help
 
 all: help
 
 help:
-	@echo "make demo    build UML kernels and show what unsafe_follow_pfn does"
+	@echo "make demo    build the UML kernel and show what unsafe_follow_pfn does"
 	@echo "make check   apply, check, build and boot the series everywhere"
 	@echo "make audit   list the PFN lookups of a tree [KERNEL=path] with verdicts"
+	@echo "make bench   time the lookups in each mode (UML and x86_64)"
 	@echo "make mutation  show that the tests catch a broken policy"
+	@echo "make nvidia NVSRC=dir  build NVIDIA's open driver against the patched kernel"
 	@echo "make tree    make build/tree/linux, a git tree to edit the series in"
 	@echo "make export  write build/tree/linux's commits back to patches/"
 	@echo "make clean   remove build/ (ccache in ~/.cache/pfnguard-ccache stays)"
@@ -32,6 +34,10 @@ check:
 demo: deps
 	@scripts/demo.sh
 
+# What the policy costs, per lookup, in one boot each on UML and x86_64.
+bench: deps
+	@scripts/bench.sh
+
 # make audit [KERNEL=path]: the table of PFN lookups in a tree (default:
 # the pristine one) as judged by the series' semantic patch.
 audit: deps
@@ -41,6 +47,10 @@ audit: deps
 # series, each of which must make its KUnit run fail).
 mutation: deps
 	@scripts/mutation.sh
+
+# NVSRC: a checkout of NVIDIA's open-gpu-kernel-modules (not in this repo).
+nvidia: deps
+	@scripts/nvidia.sh $(NVSRC)
 
 clean:
 	rm -rf build

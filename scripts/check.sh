@@ -3,13 +3,14 @@
 # tree, checks the patches, builds and boots every KUnit configuration and
 # tests module linking; ends with "N passed, N failed".
 #
-# RUNS can name a subset of the KUnit runs, e.g. RUNS=uml-default.
+# RUNS can name a subset of the KUnit runs, e.g. RUNS=uml-warn.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
-RUNS=${RUNS:-uml-default uml-strict x86_64-default riscv64-nommu-default
-	riscv64-nommu-strict demo-uml-default demo-uml-strict
-	demo-x86_64-debug-strict}
+RUNS=${RUNS:-uml-warn uml-report uml-refuse uml-bogus uml-strict
+	uml-strict-warn x86_64-warn x86_64-refuse riscv64-nommu-warn
+	riscv64-nommu-refuse demo-uml-warn demo-uml-refuse
+	demo-x86_64-debug-refuse}
 src=$BUILD/check/linux
 logs=$BUILD/check/logs
 passed=0
@@ -74,8 +75,8 @@ for run in $RUNS; do
 	check "kunit $run" "$TOP/scripts/kunit.sh" "$src" "$run"
 done
 
-if [[ " $RUNS " == *" x86_64-default "* ]]; then
-	kb=$BUILD/kunit/x86_64-default
+if [[ " $RUNS " == *" x86_64-warn "* ]]; then
+	kb=$BUILD/kunit/x86_64
 	check "Module.symvers: unsafe_follow_pfn exported, follow_pfn not" \
 		symvers "$kb/Module.symvers"
 	check "a proprietary module calling follow_pfn builds, linked to unsafe_follow_pfn" \

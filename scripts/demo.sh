@@ -1,8 +1,9 @@
 #!/bin/bash
-# demo.sh: build the default and the strict UML kernel with the series,
-# run the pfn_demo KUnit suite (mm/follow_pfn_demo_kunit.c) in both and
-# report, from each kernel's own log, what a kept PFN did to a tmpfs file,
-# what unsafe_follow_pfn() said, and how the mmu_notifier pattern fared.
+# demo.sh: build the UML kernel with the series, boot the pfn_demo KUnit
+# suite (mm/follow_pfn_demo_kunit.c) in mode warn (the default) and with
+# unsafe_follow_pfn=refuse, and report, from each boot's own log, what a
+# kept PFN did to a tmpfs file, what unsafe_follow_pfn() said, and how the
+# mmu_notifier pattern fared.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -10,17 +11,19 @@ src=$BUILD/check/linux
 "$TOP/scripts/mktree.sh" "$src" > /dev/null
 bad=0
 
-run() { # POLICY: build and boot build/kunit/demo-uml-POLICY
-	say "building and booting demo-uml-$1 (takes minutes)"
-	"$TOP/scripts/kunit.sh" "$src" "demo-uml-$1" > "$BUILD/demo-$1.log" 2>&1 ||
+# The demonstration calls the allowing mode "default", refuse "strict".
+mode() { if [ "$1" = default ]; then echo warn; else echo refuse; fi; }
+run() { # POLICY: build (once) and boot the run demo-uml-MODE
+	say "building and booting demo-uml-$(mode "$1") (the build takes minutes)"
+	"$TOP/scripts/kunit.sh" "$src" "demo-uml-$(mode "$1")" > "$BUILD/demo-$1.log" 2>&1 ||
 		{ tail -n 20 "$BUILD/demo-$1.log"; bad=1; }
 }
 run default
 run strict
 
-log() { # POLICY: that run's kernel log
-	local f=$BUILD/kunit/demo-uml-$1/test.log
-	if [ -f "$f" ]; then tr -d '\r' < "$f"; fi
+log() { # POLICY: that run's kernel logs, one boot per case
+	local d=$BUILD/kunit/uml/runs/demo-uml-$(mode "$1")
+	if compgen -G "$d/*.log" > /dev/null; then cat "$d"/*.log | tr -d '\r'; fi
 }
 # val POLICY WHAT KEY: KEY's value on the log line "pfnguard-demo: WHAT ..."
 val() {
@@ -32,7 +35,7 @@ result() { log "$1" | sed -nE "s/^[[:space:]]*((not )?ok [0-9]+ $2( .*)?)$/\1/p"
 hazard() { # POLICY
 	local p=$1
 	v() { val "$p" "$p step=$1" "$2"; }
-	[ -n "$(v lookup ret)" ] || { echo "   no demo output: see build/kunit/demo-uml-$p/"; return; }
+	[ -n "$(v lookup ret)" ] || { echo "   no demo output: see build/kunit/uml/runs/demo-uml-$(mode "$p")/"; return; }
 	echo "   consumer  unsafe_follow_pfn() returned $(v lookup ret), pfn $(v lookup pfn)" \
 		"(the buffer is pfn $(v lookup buffer_pfn)); TAINT_USER $(v lookup taint_user)"
 	echo "   exporter  moved the buffer to pfn $(v move new_pfn), freed pfn $(v move old_pfn)"
@@ -62,19 +65,19 @@ hazard() { # POLICY
 safe() { # POLICY
 	s() { val "$1" safe "$2"; }
 	[ -n "$(s "$1" moves)" ] || { echo "   $1: no demo output"; return; }
-	echo "   $1 kernel: $(s "$1" moves) moves, $(s "$1" invalidations) invalidations seen;" \
+	echo "   $(mode "$1") boot: $(s "$1" moves) moves, $(s "$1" invalidations) invalidations seen;" \
 		"$(s "$1" handoffs) moves under an unchecked PFN, $(s "$1" retries) retries," \
 		"$(s "$1" caught) stale PFNs caught; $(s "$1" accesses) accesses, $(s "$1" stale) stale"
 	echo "      KUnit $(result "$1" pfn_demo_safe_notifier)"
 }
 
 echo
-echo "== default kernel (CONFIG_STRICT_FOLLOW_PFN not set)"
+echo "== default boot (mode warn)"
 hazard default
 echo "   warning   $(log default | grep -c 'keeps PFNs of a user mapping') per boot, from unsafe_follow_pfn() itself:"
 log default | grep -m1 -B1 'keeps PFNs of a user mapping' | sed 's/^/               /' || true
 echo
-echo "== strict kernel (CONFIG_STRICT_FOLLOW_PFN=y)"
+echo "== boot with unsafe_follow_pfn=refuse"
 hazard strict
 echo "   refusal   $(log strict | grep -c 'unsafe_follow_pfn: refused for') log line(s):"
 log strict | grep -m1 'unsafe_follow_pfn: refused for' | sed 's/^/               /' || true
@@ -92,7 +95,7 @@ allocator and page cache, unsafe_follow_pfn()'s warning, taint and
 refusal, the mmu_interval_notifier and, for the safe pattern, the race:
 half of the moves are made while the consumer holds a PFN it has not
 yet checked, and each of those must be caught.
-Full logs: build/kunit/demo-uml-{default,strict}/test.log
+Full logs: build/kunit/uml/runs/demo-uml-{warn,refuse}/
 TXT
 
 echo "Expectations (configs/expect/demo-*): $(cat "$BUILD"/demo-{default,strict}.log | grep -c 'FAIL:' || true) failed."

@@ -1,0 +1,35 @@
+#!/bin/bash
+# nvidia.sh NVSRC: build NVIDIA's open kernel driver against the patched
+# x86_64 kernel of make check and say which PFN lookup nvidia.ko links to.
+# NVSRC is a checkout of github.com/NVIDIA/open-gpu-kernel-modules (a
+# release tag); it is not part of this repository.  Its kernel-independent
+# part is built first if it is not yet (long: 15 minutes on 2 cores).
+# MODULES limits the kernel modules built (default: all of them).
+# Not part of make check: the driver does not come from Debian's packages.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+
+nv=$(cd "${1:?usage: nvidia.sh NVSRC}" && pwd)
+src=$BUILD/check/linux
+kb=$BUILD/kunit/x86_64
+"$TOP/scripts/mktree.sh" "$src" > /dev/null
+if [ ! -f "$kb/Module.symvers" ]; then
+	say "building the x86_64 kernel (run x86_64-warn)"
+	"$TOP/scripts/kunit.sh" "$src" x86_64-warn > "$BUILD/nvidia-kernel.log" 2>&1 || true
+fi
+[ -f "$kb/Module.symvers" ] || { echo "nvidia: no kernel build in $kb" >&2; exit 1; }
+
+log=$BUILD/nvidia-$(basename "$nv").log
+say "building $(basename "$nv") against $kb (log: $log)"
+rc=0
+make -C "$nv" -j"$JOBS" modules SYSSRC="$src" SYSOUT="$kb" \
+	${MODULES:+NV_KERNEL_MODULES="$MODULES"} > "$log" 2>&1 || rc=$?
+grep -E 'undefined!|ERROR:' "$log" | sed 's/^/    /' || true
+[ $rc -eq 0 ] || { echo "nvidia: build FAILED ($rc)"; exit 1; }
+for ko in "$nv"/kernel-open/*.ko; do
+	echo "built: $(basename "$ko") (license $(modinfo -F license "$ko"))"
+done
+ko=$nv/kernel-open/nvidia.ko
+syms=$(nm -u "$ko" | awk '{ print $2 }' | grep -E 'follow_p(fn|te)|follow_pfnmap' || true)
+echo "nvidia.ko links to: ${syms:-no PFN lookup}"
+[ "$syms" = unsafe_follow_pfn ]
