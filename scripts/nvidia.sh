@@ -26,8 +26,12 @@ make -C "$nv" -j"$JOBS" modules SYSSRC="$src" SYSOUT="$kb" \
 	${MODULES:+NV_KERNEL_MODULES="$MODULES"} > "$log" 2>&1 || rc=$?
 grep -E 'undefined!|ERROR:' "$log" | sed 's/^/    /' || true
 [ $rc -eq 0 ] || { echo "nvidia: build FAILED ($rc)"; exit 1; }
+license() { # KO: its MODULE_LICENSE
+	objcopy -O binary --only-section=.modinfo "$1" /dev/stdout |
+		tr '\0' '\n' | sed -n 's/^license=//p'
+}
 for ko in "$nv"/kernel-open/*.ko; do
-	echo "built: $(basename "$ko") (license $(modinfo -F license "$ko"))"
+	echo "built: $(basename "$ko") (license $(license "$ko"))"
 done
 ko=$nv/kernel-open/nvidia.ko
 syms=$(nm -u "$ko" | awk '{ print $2 }' | grep -E 'follow_p(fn|te)|follow_pfnmap' || true)
