@@ -28,13 +28,15 @@ mutations=(
 mkdir -p "$BUILD/mutation"
 for m in "${mutations[@]}"; do
 	IFS='|' read -r name run file from to <<<"$m"
-	n=$(awk -v from="$from" '$0 == from { n++ } END { print n + 0 }' "$src/$file")
+	# The lines go through the environment: awk -v would expand "\n".
+	export FROM=$from TO=$to
+	n=$(awk '$0 == ENVIRON["FROM"] { n++ } END { print n + 0 }' "$src/$file")
 	if [ "$n" -ne 1 ]; then
 		echo "mutation '$name': the line is in $file $n times, not once" >&2
 		failed=$((failed + 1))
 		continue
 	fi
-	awk -v from="$from" -v to="$to" '$0 == from { $0 = to } { print }' \
+	awk '$0 == ENVIRON["FROM"] { $0 = ENVIRON["TO"] } { print }' \
 		"$src/$file" > "$src/$file.mut" && mv "$src/$file.mut" "$src/$file"
 	say "mutation: $name ($run)"
 	log=$BUILD/mutation/$(tr -c 'a-zA-Z0-9_.-' '_' <<<"$name").log
