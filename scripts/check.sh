@@ -3,7 +3,8 @@
 # tree, checks the patches, builds and boots every KUnit configuration and
 # tests module linking; ends with "N passed, N failed".
 #
-# RUNS can name a subset of the KUnit runs, e.g. RUNS=uml-warn.
+# RUNS can name a subset of the KUnit runs, e.g. RUNS=uml-warn, and
+# VFIO_RUNS a subset of the VFIO scenario's runs (scripts/vfio.sh).
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -11,6 +12,7 @@ RUNS=${RUNS:-uml-warn uml-report uml-refuse uml-bogus uml-strict
 	uml-strict-warn x86_64-warn x86_64-refuse riscv64-nommu-warn
 	riscv64-nommu-refuse demo-uml-warn demo-uml-refuse
 	demo-x86_64-debug-refuse}
+VFIO_RUNS=${VFIO_RUNS-vfio-warn vfio-report vfio-refuse vfio-debug-strict}
 src=$BUILD/check/linux
 logs=$BUILD/check/logs
 passed=0
@@ -73,6 +75,11 @@ check "touched drivers build with W=1 C=1, no new warnings" \
 
 for run in $RUNS; do
 	check "kunit $run" "$TOP/scripts/kunit.sh" "$src" "$run"
+done
+
+for run in $VFIO_RUNS; do
+	check "vfio $run: DMA through VFIO type1 under QEMU with an IOMMU" \
+		"$TOP/scripts/vfio.sh" "$src" "$run"
 done
 
 if [[ " $RUNS " == *" x86_64-warn "* ]]; then

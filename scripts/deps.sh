@@ -5,7 +5,8 @@ set -euo pipefail
 pkgs=(linux-source-6.1 build-essential git python3 flex bison bc
       libelf-dev libssl-dev cpio rsync ccache sparse coccinelle
       python3-ply python3-git
-      qemu-system-x86 qemu-system-misc gcc-riscv64-linux-gnu)
+      qemu-system-x86 qemu-system-misc gcc-riscv64-linux-gnu
+      busybox-static)
 
 missing=()
 for p in "${pkgs[@]}"; do

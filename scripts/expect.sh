@@ -16,7 +16,7 @@ logs=("$dir"/*.log)
 [ -s "${logs[0]}" ] || { echo "expect: no kernel logs in $dir" >&2; exit 1; }
 
 all=$(cat "${logs[@]}" | tr -d '\r')
-results=$(sed -nE 's/^(.*[[:space:]])?((not )?ok [0-9]+) (- )?([a-z0-9_]+)( # SKIP)?.*$/\2 \5\6/p' <<<"$all")
+results=$(sed -nE 's/^(.*[[:space:]])?((not )?ok [0-9]+) (- )?([a-z0-9_.]+)( # SKIP)?.*$/\2 \5\6/p' <<<"$all")
 bad=0
 fail() { echo "    FAIL: $*"; bad=1; }
 named=()
@@ -63,6 +63,6 @@ done < <(sed 's/#.*//' "$@")
 # Cases (and suites) that the expectations do not name are an error too.
 while read -r name; do
 	[[ " ${named[*]} " == *" $name "* ]] || fail "unexpected case $name"
-done < <(sed -nE 's/^(not )?ok [0-9]+ ([a-z0-9_]+).*/\2/p' <<<"$results" | sort -u)
+done < <(sed -nE 's/^(not )?ok [0-9]+ ([a-z0-9_.]+).*/\2/p' <<<"$results" | sort -u)
 
 exit $bad

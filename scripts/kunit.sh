@@ -25,9 +25,11 @@
 #   bench-uml, bench-x86_64   uml, x86_64     follow_pfn_bench (make bench)
 #
 # Kernels: uml-strict has CONFIG_STRICT_FOLLOW_PFN=y; x86_64 runs under
-# QEMU with modules, PCI (out-of-tree drivers need it) and tracing; riscv64-nommu is riscv64 without an MMU
-# under QEMU, built with CONFIG_WERROR and the touched files again with
-# W=1; x86_64-debug has lockdep, DEBUG_VM, KASAN and DEBUG_ATOMIC_SLEEP.
+# QEMU with modules, PCI (out-of-tree drivers need it), tracing and what
+# the VFIO scenario needs; riscv64-nommu is riscv64 without an MMU under
+# QEMU, built with CONFIG_WERROR and the touched files again with W=1;
+# x86_64-debug has lockdep, DEBUG_VM, KASAN, DEBUG_ATOMIC_SLEEP, the VFIO
+# options and CONFIG_STRICT_FOLLOW_PFN=y.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -65,18 +67,30 @@ uml-strict-warn) mode=warn ;;
 esac
 [ -z "$mode" ] || kargs=(--kernel_args "unsafe_follow_pfn=$mode")
 
+# The x86_64 kernels also boot to a shell for the VFIO scenario
+# (scripts/vfio.sh): an emulated Intel IOMMU with interrupt remapping,
+# vfio-pci built in, an initramfs, and sysfs BAR mappings revoked when a
+# driver claims the region; the mdev sample mtty as a module, for a
+# container with no IOMMU domain.
+vfio_opts="MODULES PCI PCI_MSI INTEL_IOMMU IRQ_REMAP VFIO VFIO_PCI
+	IO_STRICT_DEVMEM BLK_DEV_INITRD DEVTMPFS DEVTMPFS_MOUNT TMPFS VFIO_MDEV
+	SAMPLES"
+
 args=()
 case $kernel in
 uml) ;;
 uml-strict) args+=(--kconfig_add CONFIG_STRICT_FOLLOW_PFN=y) ;;
 x86_64)
-	args+=(--arch=x86_64 --kconfig_add CONFIG_MODULES=y
-	       --kconfig_add CONFIG_PCI=y --kconfig_add CONFIG_FTRACE=y) ;;
+	args+=(--arch=x86_64 --kconfig_add CONFIG_FTRACE=y
+	       --kconfig_add CONFIG_SAMPLE_VFIO_MDEV_MTTY=m)
+	for opt in $vfio_opts; do args+=(--kconfig_add "CONFIG_$opt=y"); done ;;
 x86_64-debug)
 	args+=(--arch=x86_64)
-	for opt in DEBUG_KERNEL PROVE_LOCKING DEBUG_VM KASAN DEBUG_ATOMIC_SLEEP; do
+	for opt in DEBUG_KERNEL PROVE_LOCKING DEBUG_VM KASAN DEBUG_ATOMIC_SLEEP \
+		   STRICT_FOLLOW_PFN $vfio_opts; do
 		args+=(--kconfig_add "CONFIG_$opt=y")
-	done ;;
+	done
+	args+=(--kconfig_add CONFIG_SAMPLE_VFIO_MDEV_MTTY=m) ;;
 riscv64-nommu)
 	kunitconfig=follow_pfn
 	args+=(--qemu_config="$TOP/configs/qemu/riscv64_nommu.py"
@@ -128,6 +142,9 @@ if [ $rc -eq 0 ] && [ -n "$w1" ]; then
 	# warning an error.
 	(cd "$out" && rm -f $w1)
 	make -C "$src" O="$out" $w1make CC="$cc" W=1 $w1 >> "$logs/kunit.out" 2>&1 || rc=$?
+fi
+if [ $rc -eq 0 ] && [ -n "${BUILD_ONLY:-}" ]; then
+	exit 0	# the kernel is all the caller wanted (scripts/vfio.sh)
 fi
 if [ $rc -eq 0 ]; then
 	# One boot per case (what kunit.py run --run_isolated=test does),

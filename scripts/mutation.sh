@@ -1,8 +1,8 @@
 #!/bin/bash
 # mutation.sh: show that the tests catch a broken policy.  Each mutation
 # changes one line of the patched check tree (the series itself is
-# untouched), rebuilds and boots one KUnit run, which must FAIL; the file
-# is restored afterwards.  Ends with "N passed, N failed", where a
+# untouched), rebuilds and boots one KUnit run (or VFIO scenario run,
+# scripts/vfio.sh), which must FAIL; the file is restored afterwards.  Ends with "N passed, N failed", where a
 # mutation that the tests catch counts as passed.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
@@ -22,6 +22,8 @@ mutations=(
 	"the sysctl lets a weakening through|uml-warn|mm/util.c|	if (mode < unsafe_pfn_mode) {|	if (0) {"
 	"COW copies are handed out|uml-refuse|mm/memory.c|	if (vm_normal_page(vma, address, **ptepp)) {|	if (0) {"
 	"NOMMU: refuse mode hands out the PFN|riscv64-nommu-refuse|mm/util.c|	if (mode == UNSAFE_PFN_REFUSE) {|	if (0) {"
+	"vfio: the first lookup bypasses the policy|vfio-refuse|drivers/vfio/vfio_iommu_type1.c|	ret = unsafe_follow_pte(vma->vm_mm, vaddr, &ptep, &ptl);|	ret = follow_pte(vma->vm_mm, vaddr, &ptep, &ptl);"
+	"vfio: the lookup after fixup_user_fault() bypasses the policy|vfio-refuse|drivers/vfio/vfio_iommu_type1.c|		ret = unsafe_follow_pte(vma->vm_mm, vaddr, &ptep, &ptl);|		ret = follow_pte(vma->vm_mm, vaddr, &ptep, &ptl);"
 )
 
 "$TOP/scripts/mktree.sh" "$src" > /dev/null
@@ -40,7 +42,9 @@ for m in "${mutations[@]}"; do
 		"$src/$file" > "$src/$file.mut" && mv "$src/$file.mut" "$src/$file"
 	say "mutation: $name ($run)"
 	log=$BUILD/mutation/$(tr -c 'a-zA-Z0-9_.-' '_' <<<"$name").log
-	if "$TOP/scripts/kunit.sh" "$src" "$run" > "$log" 2>&1; then
+	script=kunit.sh
+	[[ $run != vfio-* ]] || script=vfio.sh
+	if "$TOP/scripts/$script" "$src" "$run" > "$log" 2>&1; then
 		echo "NOT CAUGHT: $name"
 		failed=$((failed + 1))
 	elif grep -qE 'FAIL:|\[FAILED\]' "$log"; then

@@ -1,0 +1,828 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio_pfn_dma: the stale PFN hazard through VFIO type1, the interface a
+ * VMM uses, and what unsafe_follow_pfn's policy does about it.
+ *
+ * Runs as init's child in a QEMU guest (scripts/vfio.sh) with an emulated
+ * Intel IOMMU, two "edu" devices (a DMA engine with a 4 KiB buffer at
+ * 0x40000) and an "ivshmem-plain" device whose BAR2 is the memory a BAR
+ * mapping points at.  VFIO_IOMMU_MAP_DMA of a VM_PFNMAP mapping goes
+ * through vaddr_get_pfns() -> follow_fault_pfn(), the lookup the series
+ * polices; anonymous memory is pinned instead and must see nothing new.
+ *
+ * Each test case expects what the mode in /proc/sys/vm/unsafe_follow_pfn
+ * allows: "warn" and "report" let the lookup through (and taint the
+ * kernel), "refuse" refuses it with EPERM.  With PFNGUARD_TEST=NAME in the
+ * environment only case NAME runs, so that a boot's taint and log are that
+ * case's own.  Every step prints one "# pfnguard-vfio: case=... step=..."
+ * line.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/pci_regs.h>
+#include <linux/vfio.h>
+
+#include "kselftest_harness.h"
+
+#define PAGE		4096
+#define EDU_VENDOR	0x1234
+#define EDU_DEVICE	0x11e8
+#define IVSHMEM_VENDOR	0x1af4
+#define IVSHMEM_DEVICE	0x1110
+
+/* edu registers in BAR0, and its DMA buffer as the device addresses it */
+#define EDU_DMA_SRC	0x80
+#define EDU_DMA_DST	0x88
+#define EDU_DMA_CNT	0x90
+#define EDU_DMA_CMD	0x98
+#define EDU_DMA_RUN	0x1
+#define EDU_DMA_TO_RAM	0x2
+#define EDU_BUF		0x40000
+#define EDU_XFER	2048
+
+/* IOVAs, below the edu's 28-bit DMA mask */
+#define IOVA_RAM	0x100000UL	/* two anonymous pages */
+#define IOVA_BAR	0x200000UL	/* one page of ivshmem's BAR2 */
+#define IOVA_BAR_LATE	0x300000UL
+#define IOVA_REGION	0x400000UL	/* one page of a vfio BAR mapping */
+
+#define MDEV_UUID	"6b1f4c2e-9d3a-4f0e-8c55-1d2e3f405162"
+
+#define STEP(fmt, ...) \
+	ksft_print_msg("pfnguard-vfio: case=%s " fmt "\n", _metadata->name, \
+		       ##__VA_ARGS__)
+
+struct vdev {
+	char bdf[16];
+	int group;
+	int fd;
+	uint64_t cfg;		/* config space region offset */
+	uint64_t bar[6];	/* BAR region offsets */
+	uint64_t bar_size[6];
+};
+
+FIXTURE(vfio) {
+	char edu[2][16];
+	char ivshmem[16];
+	char mode[16];
+	bool refuse;
+	int kmsg;
+	char log[65536];
+	size_t loglen;
+	int container[3];
+	struct vdev dev[3];	/* edu0, edu1, ivshmem */
+	void *ram;		/* two pages, mapped at IOVA_RAM */
+	void *view;		/* a page of ivshmem's BAR2 through sysfs */
+	bool ivshmem_claimed;
+	bool mdev_created;
+};
+
+static int sysfs_read(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static int sysfs_write(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+/* The BDF of the @nth (by address, from 0) PCI device with these IDs. */
+static int find_pci(unsigned int vendor, unsigned int device, int nth,
+		    char bdf[16])
+{
+	char path[PATH_MAX], val[32];
+	struct dirent **e;
+	int i, n, ret = -ENODEV;
+
+	n = scandir("/sys/bus/pci/devices", &e, NULL, alphasort);
+	if (n < 0)
+		return -errno;
+	for (i = 0; i < n; i++) {
+		const char *name = e[i]->d_name;
+
+		if (name[0] == '.' || strlen(name) >= 16)
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor",
+			 name);
+		if (sysfs_read(path, val, sizeof(val)) ||
+		    strtoul(val, NULL, 0) != vendor)
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device",
+			 name);
+		if (sysfs_read(path, val, sizeof(val)) ||
+		    strtoul(val, NULL, 0) != device)
+			continue;
+		if (ret && nth-- == 0) {
+			strcpy(bdf, name);
+			ret = 0;
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(e[i]);
+	free(e);
+	return ret;
+}
+
+static const char *driver_of(const char *bdf, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", bdf);
+	n = readlink(path, buf, len - 1);
+	if (n < 0)
+		return "";
+	buf[n] = '\0';
+	return strrchr(buf, '/') ? strrchr(buf, '/') + 1 : buf;
+}
+
+/* Give the device to vfio-pci (a new owner, for ivshmem). */
+static int bind_vfio(const char *bdf)
+{
+	char path[PATH_MAX], buf[PATH_MAX];
+	int ret;
+
+	if (!strcmp(driver_of(bdf, buf, sizeof(buf)), "vfio-pci"))
+		return 0;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override",
+		 bdf);
+	ret = sysfs_write(path, "vfio-pci");
+	if (ret)
+		return ret;
+	ret = sysfs_write("/sys/bus/pci/drivers_probe", bdf);
+	if (ret)
+		return ret;
+	return strcmp(driver_of(bdf, buf, sizeof(buf)), "vfio-pci") ? -ENODEV : 0;
+}
+
+static void unbind_vfio(const char *bdf)
+{
+	char path[PATH_MAX];
+
+	sysfs_write("/sys/bus/pci/drivers/vfio-pci/unbind", bdf);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override",
+		 bdf);
+	sysfs_write(path, "\n");
+}
+
+static int group_of(const char *devpath)
+{
+	char path[PATH_MAX], buf[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/iommu_group", devpath);
+	n = readlink(path, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return atoi(strrchr(buf, '/') + 1);
+}
+
+static int new_container(void)
+{
+	int fd = open("/dev/vfio/vfio", O_RDWR);
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, VFIO_GET_API_VERSION) != VFIO_API_VERSION ||
+	    ioctl(fd, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) != 1) {
+		close(fd);
+		return -ENOTSUP;
+	}
+	return fd;
+}
+
+/*
+ * Open the IOMMU group of the device at sysfs path @devpath and attach it
+ * to @container, setting the type1 IOMMU if the container has none yet.
+ * Returns the group fd or -errno (of VFIO_GROUP_SET_CONTAINER, say).
+ */
+static int attach_group(int container, const char *devpath, bool set_iommu)
+{
+	struct vfio_group_status st = { .argsz = sizeof(st) };
+	char path[64];
+	int group, fd, ret;
+
+	group = group_of(devpath);
+	if (group < 0)
+		return group;
+	snprintf(path, sizeof(path), "/dev/vfio/%d", group);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return -errno;
+	ret = -ENODEV;
+	if (ioctl(fd, VFIO_GROUP_GET_STATUS, &st) ||
+	    !(st.flags & VFIO_GROUP_FLAGS_VIABLE))
+		goto err;
+	ret = ioctl(fd, VFIO_GROUP_SET_CONTAINER, &container) ? -errno : 0;
+	if (!ret && set_iommu)
+		ret = ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU) ?
+			-errno : 0;
+	if (ret)
+		goto err;
+	return fd;
+err:
+	close(fd);
+	return ret;
+}
+
+/* Get the device fd of @bdf from its open group, and its regions. */
+static int get_device(struct vdev *d, const char *bdf)
+{
+	int i;
+
+	snprintf(d->bdf, sizeof(d->bdf), "%s", bdf);
+	d->fd = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	if (d->fd < 0)
+		return -errno;
+	for (i = 0; i <= VFIO_PCI_CONFIG_REGION_INDEX; i++) {
+		struct vfio_region_info r = { .argsz = sizeof(r), .index = i };
+
+		if (ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, &r))
+			return -errno;
+		if (i == VFIO_PCI_CONFIG_REGION_INDEX) {
+			d->cfg = r.offset;
+		} else if (i < 6) {
+			d->bar[i] = r.offset;
+			d->bar_size[i] = r.size;
+		}
+	}
+	return 0;
+}
+
+static int open_device(struct vdev *d, int container, const char *bdf,
+		       bool set_iommu)
+{
+	char devpath[PATH_MAX];
+
+	snprintf(devpath, sizeof(devpath), "/sys/bus/pci/devices/%s", bdf);
+	d->group = attach_group(container, devpath, set_iommu);
+	if (d->group < 0)
+		return d->group;
+	return get_device(d, bdf);
+}
+
+static void close_device(struct vdev *d)
+{
+	if (d->fd > 0)
+		close(d->fd);
+	if (d->group > 0)
+		close(d->group);
+	d->fd = 0;
+	d->group = 0;
+}
+
+/* vfio enables memory decoding but not bus mastering. */
+static int enable_dma(struct vdev *d)
+{
+	uint16_t cmd;
+
+	if (pread(d->fd, &cmd, 2, d->cfg + PCI_COMMAND) != 2)
+		return -EIO;
+	cmd |= PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+	return pwrite(d->fd, &cmd, 2, d->cfg + PCI_COMMAND) == 2 ? 0 : -EIO;
+}
+
+static int edu_write(struct vdev *d, uint32_t reg, uint32_t val)
+{
+	return pwrite(d->fd, &val, 4, d->bar[0] + reg) == 4 ? 0 : -EIO;
+}
+
+/*
+ * An edu DMA of @len bytes between its buffer and @iova, to RAM (the
+ * device writes @iova) or from it, in transfers of at most EDU_XFER bytes,
+ * each from or to the start of the buffer: byte i of the range is byte
+ * i % EDU_XFER of the buffer.  (QEMU 7.2's edu kills the VM on a transfer
+ * that reaches the last byte of its 4 KiB buffer.)  Returns 0 once the
+ * engine is idle.  A transfer the IOMMU faults still completes, as far as
+ * edu knows.
+ */
+static int edu_dma(struct vdev *d, uint64_t iova, uint32_t len, bool to_ram)
+{
+	uint32_t cmd, off, n;
+	int i;
+
+	for (off = 0; off < len; off += n) {
+		n = len - off < EDU_XFER ? len - off : EDU_XFER;
+		cmd = EDU_DMA_RUN | (to_ram ? EDU_DMA_TO_RAM : 0);
+		if (edu_write(d, EDU_DMA_SRC, to_ram ? EDU_BUF : iova + off) ||
+		    edu_write(d, EDU_DMA_DST, to_ram ? iova + off : EDU_BUF) ||
+		    edu_write(d, EDU_DMA_CNT, n) || edu_write(d, EDU_DMA_CMD, cmd))
+			return -EIO;
+		for (i = 0; i < 5000; i++) {
+			if (pread(d->fd, &cmd, 4, d->bar[0] + EDU_DMA_CMD) != 4)
+				return -EIO;
+			if (!(cmd & EDU_DMA_RUN))
+				break;
+			usleep(1000);
+		}
+		if (cmd & EDU_DMA_RUN)
+			return -ETIMEDOUT;
+	}
+	return 0;
+}
+
+static int map_dma(int container, void *vaddr, uint64_t iova, uint64_t size)
+{
+	struct vfio_iommu_type1_dma_map m = {
+		.argsz = sizeof(m),
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.vaddr = (uintptr_t)vaddr,
+		.iova = iova,
+		.size = size,
+	};
+
+	return ioctl(container, VFIO_IOMMU_MAP_DMA, &m) ? -errno : 0;
+}
+
+/* Returns the bytes unmapped, or -errno. */
+static long long unmap_dma(int container, uint64_t iova, uint64_t size)
+{
+	struct vfio_iommu_type1_dma_unmap u = {
+		.argsz = sizeof(u),
+		.iova = iova,
+		.size = size,
+	};
+
+	return ioctl(container, VFIO_IOMMU_UNMAP_DMA, &u) ? -errno : (long long)u.size;
+}
+
+static bool tainted_user(void)
+{
+	char buf[32];
+
+	if (sysfs_read("/proc/sys/kernel/tainted", buf, sizeof(buf)))
+		return false;
+	return strtoul(buf, NULL, 10) & (1UL << 6);	/* TAINT_USER, 'U' */
+}
+
+/* How many kernel log lines since the case began contain @text. */
+static int kmsg_count(FIXTURE_DATA(vfio) *self, const char *text)
+{
+	char rec[2048];
+	const char *p;
+	ssize_t n;
+	int count = 0;
+
+	while ((n = read(self->kmsg, rec, sizeof(rec) - 1)) > 0) {
+		char *msg = strchr(rec, ';');
+
+		rec[n] = '\0';
+		msg = msg ? msg + 1 : rec;
+		n = strcspn(msg, "\n");
+		if (self->loglen + n + 2 < sizeof(self->log)) {
+			memcpy(self->log + self->loglen, msg, n);
+			self->loglen += n;
+			self->log[self->loglen++] = '\n';
+			self->log[self->loglen] = '\0';
+		}
+	}
+	for (p = self->log; (p = strstr(p, text)); p += strlen(text))
+		count++;
+	return count;
+}
+
+/*
+ * Wait a little for a new asynchronous log line (an IOMMU fault): returns
+ * how many lines with @text arrived beyond the @seen already counted.
+ */
+static int kmsg_wait(FIXTURE_DATA(vfio) *self, const char *text, int seen)
+{
+	int i, n = 0;
+
+	for (i = 0; i < 100 && (n = kmsg_count(self, text)) <= seen; i++)
+		usleep(10000);
+	return n - seen;
+}
+
+static int differing(const volatile uint8_t *a, uint8_t val, size_t len)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < len; i++)
+		n += a[i] != val;
+	return n;
+}
+
+static void *map_sysfs_bar(const char *bdf, int bar)
+{
+	char path[PATH_MAX];
+	void *p;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource%d",
+		 bdf, bar);
+	fd = open(path, O_RDWR | O_SYNC);
+	if (fd < 0)
+		return MAP_FAILED;
+	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	return p;
+}
+
+/*
+ * Put @len bytes of @val into the buffer of @d (in a container where
+ * IOVA_RAM is mapped), by DMA from the first anonymous page.
+ */
+static int edu_stage(FIXTURE_DATA(vfio) *self, struct vdev *d, uint8_t val,
+		     uint32_t len)
+{
+	memset(self->ram, val, len);
+	return edu_dma(d, IOVA_RAM, len, false);
+}
+
+/* The policy's own log lines, in any allowing mode and in refuse mode. */
+#define ALLOWED	"uses PFNs it cannot keep safely"
+#define REFUSED	"refused for"
+#define DMAR_WRITE_FAULT "DMAR: [DMA Write"
+
+FIXTURE_SETUP(vfio)
+{
+	const char *only = getenv("PFNGUARD_TEST");
+
+	if (only && strcmp(only, _metadata->name))
+		SKIP(_exit(255), "%s runs in a boot of its own", _metadata->name);
+
+	ASSERT_EQ(0, find_pci(EDU_VENDOR, EDU_DEVICE, 0, self->edu[0]));
+	ASSERT_EQ(0, find_pci(EDU_VENDOR, EDU_DEVICE, 1, self->edu[1]));
+	ASSERT_EQ(0, find_pci(IVSHMEM_VENDOR, IVSHMEM_DEVICE, 0, self->ivshmem));
+	ASSERT_EQ(0, sysfs_read("/proc/sys/vm/unsafe_follow_pfn", self->mode,
+				sizeof(self->mode)))
+		TH_LOG("no vm.unsafe_follow_pfn: not a pfnguard kernel");
+	self->refuse = !strcmp(self->mode, "refuse");
+	/* A fresh boot: what this case taints is its own doing. */
+	ASSERT_FALSE(tainted_user());
+	self->kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, self->kmsg);
+	ASSERT_LE(0, lseek(self->kmsg, 0, SEEK_END));
+
+	ASSERT_EQ(0, bind_vfio(self->edu[0]));
+	ASSERT_EQ(0, bind_vfio(self->edu[1]));
+	self->container[0] = new_container();
+	ASSERT_LE(0, self->container[0]);
+	ASSERT_EQ(0, open_device(&self->dev[0], self->container[0],
+				 self->edu[0], true));
+	ASSERT_EQ(0, enable_dma(&self->dev[0]));
+
+	/* Anonymous memory is pinned by MAP_DMA in every mode. */
+	self->ram = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->ram);
+	ASSERT_EQ(0, map_dma(self->container[0], self->ram, IOVA_RAM, 2 * PAGE));
+
+	self->view = map_sysfs_bar(self->ivshmem, 2);
+	ASSERT_NE(MAP_FAILED, self->view);
+	memset(self->view, 0, PAGE);
+	STEP("step=setup mode=%s edu=%s,%s ivshmem=%s", self->mode,
+	     self->edu[0], self->edu[1], self->ivshmem);
+}
+
+FIXTURE_TEARDOWN(vfio)
+{
+	char path[PATH_MAX];
+	int i;
+
+	for (i = 2; i >= 0; i--)
+		close_device(&self->dev[i]);
+	for (i = 0; i < 3; i++)
+		if (self->container[i] > 0)
+			close(self->container[i]);
+	if (self->ivshmem_claimed)
+		unbind_vfio(self->ivshmem);
+	if (self->mdev_created) {
+		snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/remove",
+			 MDEV_UUID);
+		sysfs_write(path, "1");
+	}
+	if (self->kmsg > 0)
+		close(self->kmsg);
+}
+
+/* Map the sysfs BAR page at @iova as the mode says, and check the result. */
+static void map_bar_checked(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(vfio) *self, int container,
+			    void *vaddr, uint64_t iova)
+{
+	int ret = map_dma(container, vaddr, iova, PAGE);
+
+	STEP("step=map_bar iova=0x%llx ret=%d (%s)", (unsigned long long)iova,
+	     ret, ret ? strerror(-ret) : "mapped");
+	if (self->refuse) {
+		ASSERT_EQ(-EPERM, ret);
+		/* Nothing is left mapped. */
+		ASSERT_EQ(0, unmap_dma(container, iova, PAGE));
+	} else {
+		ASSERT_EQ(0, ret);
+	}
+}
+
+/* Ordinary memory: DMA in and out of anonymous pages, no policy event. */
+TEST_F_TIMEOUT(vfio, anon_ram, 120)
+{
+	uint8_t *ram = self->ram;
+	int i;
+
+	for (i = 0; i < EDU_XFER; i++)
+		ram[i] = i * 7 + 1;
+	memset(ram + PAGE, 0, PAGE);
+	ASSERT_EQ(0, edu_dma(&self->dev[0], IOVA_RAM, EDU_XFER, false));
+	ASSERT_EQ(0, edu_dma(&self->dev[0], IOVA_RAM + PAGE, EDU_XFER, true));
+	ASSERT_EQ(0, memcmp(ram, ram + PAGE, EDU_XFER));
+	STEP("step=dma_roundtrip bytes=%d equal=1", EDU_XFER);
+	ASSERT_EQ(PAGE * 2, unmap_dma(self->container[0], IOVA_RAM, 2 * PAGE));
+	ASSERT_FALSE(tainted_user());
+	ASSERT_EQ(0, kmsg_count(self, ALLOWED));
+	ASSERT_EQ(0, kmsg_count(self, REFUSED));
+	ASSERT_EQ(0, kmsg_count(self, "WARNING:"));
+	STEP("step=policy taint_user=0 log_lines=0");
+}
+
+/* A BAR mapped from sysfs: the lookup the policy judges. */
+TEST_F_TIMEOUT(vfio, bar_map, 120)
+{
+	volatile uint8_t *view = self->view;
+	int faults;
+
+	map_bar_checked(_metadata, self, self->container[0], self->view,
+			IOVA_BAR);
+	ASSERT_EQ(!self->refuse, tainted_user());
+	ASSERT_EQ(self->refuse ? 0 : 1, kmsg_count(self, ALLOWED));
+	ASSERT_EQ(self->refuse ? 1 : 0, kmsg_count(self, REFUSED));
+	ASSERT_EQ(!strcmp(self->mode, "warn"), kmsg_count(self, "WARNING:"));
+
+	/* The device writes to the IOVA: into the BAR, or nowhere. */
+	ASSERT_EQ(0, edu_stage(self, &self->dev[0], 0xa5, 64));
+	faults = kmsg_count(self, DMAR_WRITE_FAULT);
+	ASSERT_EQ(0, edu_dma(&self->dev[0], IOVA_BAR, 64, true));
+	if (self->refuse)
+		ASSERT_LE(1, kmsg_wait(self, DMAR_WRITE_FAULT, faults));
+	ASSERT_EQ(self->refuse ? 64 : 0, differing(view, 0xa5, 64));
+	STEP("step=dma_to_bar bytes_in_bar=%d iommu_fault=%d taint_user=%d",
+	     64 - differing(view, 0xa5, 64), kmsg_count(self, DMAR_WRITE_FAULT),
+	     tainted_user());
+	if (!self->refuse)
+		ASSERT_EQ(PAGE, unmap_dma(self->container[0], IOVA_BAR, PAGE));
+}
+
+static sigjmp_buf sigbus_jmp;
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(sigbus_jmp, sig);
+}
+
+/* Does reading @p raise SIGBUS? */
+static bool revoked(volatile uint8_t *p)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	bool ret = true;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (!sigsetjmp(sigbus_jmp, 1)) {
+		(void)*p;
+		ret = false;
+	}
+	sigaction(SIGBUS, &old, NULL);
+	return ret;
+}
+
+/*
+ * The use-after-free: the process unmaps its view of the BAR and the BAR
+ * gets a new owner (vfio-pci, for another container), which revokes the
+ * old sysfs mappings.  The IOVA mapped from the old view still points at
+ * the BAR: a DMA through it writes into the new owner's memory.
+ */
+TEST_F_TIMEOUT(vfio, stale_iova_new_owner, 120)
+{
+	volatile uint8_t *spy, *owner;
+	int before, after, faults;
+
+	map_bar_checked(_metadata, self, self->container[0], self->view,
+			IOVA_BAR);
+	ASSERT_EQ(0, munmap(self->view, PAGE));
+	self->view = NULL;
+
+	/* After munmap the IOVA still reaches the BAR (seen by a new view). */
+	spy = map_sysfs_bar(self->ivshmem, 2);
+	ASSERT_NE(MAP_FAILED, spy);
+	ASSERT_EQ(0, edu_stage(self, &self->dev[0], 0x11, 64));
+	faults = kmsg_count(self, DMAR_WRITE_FAULT);
+	ASSERT_EQ(0, edu_dma(&self->dev[0], IOVA_BAR, 64, true));
+	if (self->refuse)
+		ASSERT_LE(1, kmsg_wait(self, DMAR_WRITE_FAULT, faults));
+	STEP("step=dma_after_munmap bytes_in_bar=%d",
+	     64 - differing(spy, 0x11, 64));
+	ASSERT_EQ(self->refuse ? 64 : 0, differing(spy, 0x11, 64));
+
+	/* A new owner claims the BAR and fills it. */
+	ASSERT_EQ(0, bind_vfio(self->ivshmem));
+	self->ivshmem_claimed = true;
+	self->container[1] = new_container();
+	ASSERT_LE(0, self->container[1]);
+	ASSERT_EQ(0, open_device(&self->dev[2], self->container[1],
+				 self->ivshmem, true));
+	owner = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		     self->dev[2].fd, self->dev[2].bar[2]);
+	ASSERT_NE(MAP_FAILED, owner);
+	memset((void *)owner, 0x5a, PAGE);
+	ASSERT_TRUE(revoked(spy));
+	STEP("step=new_owner device=%s old_view=revoked(SIGBUS) owner_bytes=%d",
+	     self->ivshmem, PAGE);
+
+	/* The old IOVA, written by a device of the first container. */
+	before = PAGE - differing(owner, 0x5a, PAGE);
+	ASSERT_EQ(0, edu_stage(self, &self->dev[0], 0xee, PAGE));
+	faults = kmsg_count(self, DMAR_WRITE_FAULT);
+	ASSERT_EQ(0, edu_dma(&self->dev[0], IOVA_BAR, PAGE, true));
+	if (self->refuse)
+		ASSERT_LE(1, kmsg_wait(self, DMAR_WRITE_FAULT, faults));
+	after = PAGE - differing(owner, 0x5a, PAGE);
+	STEP("step=stale_dma owner_bytes_before=%d owner_bytes_after=%d "
+	     "overwritten=%d iommu_fault=%d taint_user=%d",
+	     before, after, PAGE - differing(owner, 0xee, PAGE),
+	     kmsg_count(self, DMAR_WRITE_FAULT), tainted_user());
+	if (self->refuse) {
+		ASSERT_EQ((int)PAGE, after);
+	} else {
+		/* The hazard, as it is: the new owner's page is overwritten. */
+		ASSERT_EQ(0, differing(owner, 0xee, PAGE));
+		ASSERT_EQ(PAGE, unmap_dma(self->container[0], IOVA_BAR, PAGE));
+	}
+	ASSERT_EQ(!self->refuse, tainted_user());
+	munmap((void *)owner, PAGE);
+	munmap((void *)spy, PAGE);
+}
+
+/*
+ * A vfio device's own BAR, mmapped through vfio-pci: not populated until
+ * first touched, so MAP_DMA's first lookup finds no PTE and the second,
+ * after fixup_user_fault(), finds the PFN.  Both must be policed.
+ */
+TEST_F_TIMEOUT(vfio, vfio_region_map, 120)
+{
+	void *bar;
+
+	ASSERT_EQ(0, bind_vfio(self->ivshmem));
+	self->ivshmem_claimed = true;
+	ASSERT_EQ(0, open_device(&self->dev[2], self->container[0],
+				 self->ivshmem, false));
+	bar = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   self->dev[2].fd, self->dev[2].bar[2]);
+	ASSERT_NE(MAP_FAILED, bar);
+	map_bar_checked(_metadata, self, self->container[0], bar, IOVA_REGION);
+	ASSERT_EQ(!self->refuse, tainted_user());
+	ASSERT_EQ(self->refuse ? 0 : 1, kmsg_count(self, ALLOWED));
+	ASSERT_EQ(self->refuse ? 1 : 0, kmsg_count(self, REFUSED));
+	STEP("step=policy taint_user=%d allowed_lines=%d refused_lines=%d",
+	     tainted_user(), kmsg_count(self, ALLOWED),
+	     kmsg_count(self, REFUSED));
+	if (!self->refuse)
+		ASSERT_EQ(PAGE, unmap_dma(self->container[0], IOVA_REGION, PAGE));
+	munmap(bar, PAGE);
+}
+
+/*
+ * A group attached to a container that already holds a PFN mapping joins
+ * the existing IOMMU domain: no new lookup, and the new device reaches
+ * the BAR through the IOVA too (if there is a mapping at all).
+ */
+TEST_F_TIMEOUT(vfio, attach_to_pfn_container, 120)
+{
+	volatile uint8_t *view = self->view;
+	int allowed, refused, faults;
+
+	map_bar_checked(_metadata, self, self->container[0], self->view,
+			IOVA_BAR);
+	allowed = kmsg_count(self, ALLOWED);
+	refused = kmsg_count(self, REFUSED);
+	ASSERT_EQ(0, open_device(&self->dev[1], self->container[0],
+				 self->edu[1], false));
+	ASSERT_EQ(0, enable_dma(&self->dev[1]));
+	ASSERT_EQ(allowed, kmsg_count(self, ALLOWED));
+	ASSERT_EQ(refused, kmsg_count(self, REFUSED));
+
+	/* edu1 gets edu0's data through the RAM IOVA, then the BAR IOVA. */
+	ASSERT_EQ(0, edu_stage(self, &self->dev[0], 0x3c, 64));
+	ASSERT_EQ(0, edu_dma(&self->dev[0], IOVA_RAM + PAGE, 64, true));
+	ASSERT_EQ(0, edu_dma(&self->dev[1], IOVA_RAM + PAGE, 64, false));
+	faults = kmsg_count(self, DMAR_WRITE_FAULT);
+	ASSERT_EQ(0, edu_dma(&self->dev[1], IOVA_BAR, 64, true));
+	if (self->refuse)
+		ASSERT_LE(1, kmsg_wait(self, DMAR_WRITE_FAULT, faults));
+	STEP("step=second_device device=%s bytes_in_bar=%d new_policy_lines=0",
+	     self->edu[1], 64 - differing(view, 0x3c, 64));
+	ASSERT_EQ(self->refuse ? 64 : 0, differing(view, 0x3c, 64));
+}
+
+/*
+ * A container whose only group is an mdev (emulated IOMMU) records
+ * MAP_DMA without looking anything up; the first IOMMU-backed group
+ * attached afterwards replays it (vfio_iommu_replay()), and that is where
+ * the lookup, and the policy, happen.
+ */
+TEST_F_TIMEOUT(vfio, mdev_container_replay, 120)
+{
+	char path[PATH_MAX], devpath[PATH_MAX];
+	volatile uint8_t *view = self->view;
+	glob_t g;
+	int ret;
+
+	ASSERT_EQ(0, glob("/sys/class/mdev_bus/*/mdev_supported_types/*-1/create",
+			  0, NULL, &g)) TH_LOG("no mdev parent: is mtty.ko loaded?");
+	snprintf(path, sizeof(path), "%s", g.gl_pathv[0]);
+	globfree(&g);
+	ASSERT_EQ(0, sysfs_write(path, MDEV_UUID));
+	self->mdev_created = true;
+	self->container[2] = new_container();
+	ASSERT_LE(0, self->container[2]);
+	snprintf(devpath, sizeof(devpath), "/sys/bus/mdev/devices/%s", MDEV_UUID);
+	self->dev[2].group = attach_group(self->container[2], devpath, true);
+	ASSERT_LE(0, self->dev[2].group);
+
+	/* No IOMMU domain yet: recorded, not looked up, in every mode. */
+	ASSERT_EQ(0, map_dma(self->container[2], self->ram, IOVA_RAM, PAGE));
+	ASSERT_EQ(0, map_dma(self->container[2], self->view, IOVA_BAR, PAGE));
+	ASSERT_EQ(0, kmsg_count(self, ALLOWED) + kmsg_count(self, REFUSED));
+	ASSERT_FALSE(tainted_user());
+	STEP("step=map_in_mdev_container ret=0 policy_lines=0");
+
+	/* edu1's group brings the first IOMMU domain: the replay. */
+	snprintf(devpath, sizeof(devpath), "/sys/bus/pci/devices/%s",
+		 self->edu[1]);
+	ret = attach_group(self->container[2], devpath, false);
+	STEP("step=attach_iommu_group ret=%d (%s)", ret < 0 ? ret : 0,
+	     ret < 0 ? strerror(-ret) : "attached");
+	if (self->refuse) {
+		ASSERT_EQ(-EPERM, ret);
+		ASSERT_EQ(1, kmsg_count(self, REFUSED));
+		ASSERT_FALSE(tainted_user());
+	} else {
+		ASSERT_LE(0, ret);
+		self->dev[1].group = ret;
+		ASSERT_EQ(1, kmsg_count(self, ALLOWED));
+		ASSERT_TRUE(tainted_user());
+		ASSERT_EQ(0, get_device(&self->dev[1], self->edu[1]));
+		ASSERT_EQ(0, enable_dma(&self->dev[1]));
+		/* The replayed mappings reach the RAM and the BAR. */
+		ASSERT_EQ(0, edu_stage(self, &self->dev[1], 0x77, 64));
+		ASSERT_EQ(0, edu_dma(&self->dev[1], IOVA_BAR, 64, true));
+		ASSERT_EQ(0, differing(view, 0x77, 64));
+	}
+	/*
+	 * The recorded mapping stays until unmapped, whether or not a replay
+	 * could pin it; while it does, every IOMMU group is refused.
+	 */
+	ASSERT_EQ(PAGE, unmap_dma(self->container[2], IOVA_BAR, PAGE));
+}
+
+/* The sysctl tightens the policy at run time: the next MAP_DMA is refused. */
+TEST_F_TIMEOUT(vfio, sysctl_refuse, 120)
+{
+	int refused;
+
+	map_bar_checked(_metadata, self, self->container[0], self->view,
+			IOVA_BAR);
+	ASSERT_EQ(0, sysfs_write("/proc/sys/vm/unsafe_follow_pfn", "refuse"));
+	self->refuse = true;
+	refused = kmsg_count(self, REFUSED);
+	map_bar_checked(_metadata, self, self->container[0], self->view,
+			IOVA_BAR_LATE);
+	ASSERT_EQ(refused + 1, kmsg_count(self, REFUSED));
+	STEP("step=sysctl mode_before=%s second_map=refused", self->mode);
+}
+
+TEST_HARNESS_MAIN
