@@ -3,7 +3,8 @@
 # changes one line of the patched check tree (the series itself is
 # untouched), rebuilds and boots one KUnit run (or VFIO scenario run,
 # scripts/vfio.sh), which must FAIL; the file is restored afterwards.  Ends with "N passed, N failed", where a
-# mutation that the tests catch counts as passed.
+# mutation that the tests catch counts as passed.  MATCH=regex runs only
+# the mutations whose name matches it.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -30,6 +31,8 @@ mutations=(
 mkdir -p "$BUILD/mutation"
 for m in "${mutations[@]}"; do
 	IFS='|' read -r name run file from to <<<"$m"
+	# MATCH=regex runs only the mutations whose name matches.
+	[[ $name =~ ${MATCH:-.} ]] || continue
 	# The lines go through the environment: awk -v would expand "\n".
 	export FROM=$from TO=$to
 	n=$(awk '$0 == ENVIRON["FROM"] { n++ } END { print n + 0 }' "$src/$file")
