@@ -16,11 +16,13 @@ set -euo pipefail
 src=${1:?usage: vfio.sh SRC RUN}
 run=${2:?usage: vfio.sh SRC RUN}
 mode=
+# A boot takes seconds (a minute with KASAN); one that hangs is a failure.
+boot_timeout=300
 case $run in
 vfio-warn) kernel=x86_64 expect=(vfio-warn) ;;
 vfio-report) kernel=x86_64 mode=report expect=(vfio-report) ;;
 vfio-refuse) kernel=x86_64 mode=refuse expect=(vfio-refuse) ;;
-vfio-debug-strict) kernel=x86_64-debug expect=(vfio-refuse debug) ;;
+vfio-debug-strict) kernel=x86_64-debug expect=(vfio-refuse debug) boot_timeout=600 ;;
 *)	echo "vfio.sh: unknown run '$run'" >&2; exit 2 ;;
 esac
 expect=("${expect[@]/#/$TOP/configs/expect/}")
@@ -72,7 +74,7 @@ cases=$(sed -nE 's/^TEST_F_TIMEOUT\(vfio, ([a-z0-9_]+),.*/\1/p' "$test")
 for c in $cases; do
 	: > "$work/ivshmem"
 	truncate -s 1M "$work/ivshmem"
-	timeout 900 qemu-system-x86_64 "${args[@]}" \
+	timeout "$boot_timeout" qemu-system-x86_64 "${args[@]}" \
 		-append "$cmdline PFNGUARD_TEST=$c" < /dev/null \
 		> "$logs/$c.log" 2>&1 || rc=$?
 	printf '    %-28s %s\n' "$c" \

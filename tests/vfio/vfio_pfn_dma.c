@@ -87,6 +87,7 @@ FIXTURE(vfio) {
 	struct vdev dev[3];	/* edu0, edu1, ivshmem */
 	void *ram;		/* two pages, mapped at IOVA_RAM */
 	void *view;		/* a page of ivshmem's BAR2 through sysfs */
+	void *region;		/* a page of ivshmem's BAR2 through vfio-pci */
 	bool ivshmem_claimed;
 	bool mdev_created;
 };
@@ -516,6 +517,9 @@ FIXTURE_TEARDOWN(vfio)
 	char path[PATH_MAX];
 	int i;
 
+	/* A vfio-pci mapping holds the device: unbinding would wait for it. */
+	if (self->region)
+		munmap(self->region, PAGE);
 	for (i = 2; i >= 0; i--)
 		close_device(&self->dev[i]);
 	for (i = 0; i < 3; i++)
@@ -658,6 +662,7 @@ TEST_F_TIMEOUT(vfio, stale_iova_new_owner, 120)
 	owner = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
 		     self->dev[2].fd, self->dev[2].bar[2]);
 	ASSERT_NE(MAP_FAILED, owner);
+	self->region = (void *)owner;
 	memset((void *)owner, 0x5a, PAGE);
 	ASSERT_TRUE(revoked(spy));
 	STEP("step=new_owner device=%s old_view=revoked(SIGBUS) owner_bytes=%d",
@@ -683,7 +688,6 @@ TEST_F_TIMEOUT(vfio, stale_iova_new_owner, 120)
 		ASSERT_EQ(PAGE, unmap_dma(self->container[0], IOVA_BAR, PAGE));
 	}
 	ASSERT_EQ(!self->refuse, tainted_user());
-	munmap((void *)owner, PAGE);
 	munmap((void *)spy, PAGE);
 }
 
@@ -703,6 +707,7 @@ TEST_F_TIMEOUT(vfio, vfio_region_map, 120)
 	bar = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
 		   self->dev[2].fd, self->dev[2].bar[2]);
 	ASSERT_NE(MAP_FAILED, bar);
+	self->region = bar;
 	map_bar_checked(_metadata, self, self->container[0], bar, IOVA_REGION);
 	ASSERT_EQ(!self->refuse, tainted_user());
 	ASSERT_EQ(self->refuse ? 0 : 1, kmsg_count(self, ALLOWED));
@@ -712,7 +717,6 @@ TEST_F_TIMEOUT(vfio, vfio_region_map, 120)
 	     kmsg_count(self, REFUSED));
 	if (!self->refuse)
 		ASSERT_EQ(PAGE, unmap_dma(self->container[0], IOVA_REGION, PAGE));
-	munmap(bar, PAGE);
 }
 
 /*
