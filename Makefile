@@ -1,8 +1,17 @@
 # pfnguard: build, test and demonstrate the follow_pfn hardening series.
 # The scripts do the work; see README.md.
 
-KVER ?= 6.1
+# KVER=6.12 selects the 6.12 series; unset, the scripts use 6.1, and
+# "make check" the versions in CHECK_VERSIONS (default 6.1).
+ifdef KVER
 export KVER
+endif
+# The tree to edit the series in (as scripts/env.sh places the builds).
+ifeq ($(filter-out 6.1,$(KVER)),)
+TREE := build/tree/linux
+else
+TREE := build/$(KVER)/tree/linux
+endif
 
 .PHONY: all deps tree export check demo bench audit mutation nvidia clean help
 
@@ -10,23 +19,23 @@ all: help
 
 help:
 	@echo "make demo    build the UML kernel and show what unsafe_follow_pfn does"
-	@echo "make check   apply, check, build and boot the series everywhere"
+	@echo "make check   apply, check, build and boot the series everywhere [KVER=6.12]"
 	@echo "make audit   list the PFN lookups of a tree [KERNEL=path] with verdicts"
 	@echo "make bench   time the lookups in each mode (UML and x86_64)"
 	@echo "make mutation  show that the tests catch a broken policy"
 	@echo "make nvidia NVSRC=dir  build NVIDIA's open driver against the patched kernel"
-	@echo "make tree    make build/tree/linux, a git tree to edit the series in"
-	@echo "make export  write build/tree/linux's commits back to patches/"
+	@echo "make tree    make build/tree/linux (KVER=6.12: build/6.12/tree/linux), a git tree to edit the series in"
+	@echo "make export  write that tree's commits back to patches/linux-KVER/"
 	@echo "make clean   remove build/ (ccache in ~/.cache/pfnguard-ccache stays)"
 
 deps:
 	@scripts/deps.sh
 
 tree: deps
-	@scripts/mktree.sh build/tree/linux
+	@scripts/mktree.sh $(TREE)
 
 export:
-	@scripts/export.sh build/tree/linux
+	@scripts/export.sh $(TREE)
 
 check:
 	@scripts/check.sh

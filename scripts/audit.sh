@@ -1,8 +1,9 @@
 #!/bin/bash
-# audit.sh [KERNEL]: list every call of follow_pfn(), follow_pte(),
-# follow_phys() and their policed unsafe_ variants in the kernel tree
-# KERNEL (default: the pristine Linux $KVER tree), with the verdict of
-# the series' semantic patch scripts/coccinelle/api/follow_pfn.cocci.
+# audit.sh [KERNEL]: list every call of the raw PFN lookups (6.1:
+# follow_pfn(), follow_pte(), follow_phys(); 6.12: follow_pfnmap_start())
+# and their policed unsafe_ variants in the kernel tree KERNEL (default:
+# the pristine Linux $KVER tree), with the verdict of the series' semantic
+# patch (scripts/coccinelle/api/follow_pfn.cocci, follow_pfnmap.cocci).
 # Exits 1 if any unaudited raw caller is found outside mm/.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
@@ -12,16 +13,16 @@ kernel=${1:-$(pristine_tree)}
 kernel=$(cd "$kernel" && pwd)
 
 # The semantic patch comes from the series, applied in the check tree.
-cocci=${COCCI:-$BUILD/check/linux/scripts/coccinelle/api/follow_pfn.cocci}
+cocci=${COCCI:-$BUILD/check/linux/scripts/coccinelle/api/$COCCI_NAME.cocci}
 [ -f "$cocci" ] || "$TOP/scripts/mktree.sh" "$BUILD/check/linux" > /dev/null
 
 cd "$kernel"
 mapfile -t files < <(grep -rlE --include='*.[ch]' \
-	'\b(unsafe_)?follow_(pfn|pte|phys)\b' . | grep -v '^\./\(tools\|Documentation\)/' | sort)
+	"\\b(unsafe_)?$RAW_LOOKUPS\\b" . | grep -v '^\./\(tools\|Documentation\)/' | sort)
 spatch_() {
 	spatch --very-quiet --no-includes --include-headers --sp-file "$cocci" "$@" "${files[@]}"
 }
-audit=$(spatch_ -D audit | sed -n 's/^follow_pfn\.cocci: //p' | sort -t: -k1,1 -k2,2n)
+audit=$(spatch_ -D audit | sed -n "s/^$COCCI_NAME\\.cocci: //p" | sort -t: -k1,1 -k2,2n)
 report=$(spatch_ -D report | grep -E '^[^ ]+:[0-9]+:[0-9]+-[0-9]+: ' || true)
 
 echo "Audit of $kernel ($(make -s kernelversion 2>/dev/null || echo unknown))"

@@ -2,13 +2,13 @@
 # auditcheck.sh SRC WHAT: checks of the coccinelle guard on the patched
 # tree SRC.  WHAT is one of
 #   pristine   make audit on the pristine tree reports exactly the call
-#              sites in configs/audit/pristine-unsafe
+#              sites in configs/audit/pristine-unsafe-$KVER
 #   patched    make audit on SRC reports none
-#   putback    a copy of SRC's vfio_iommu_type1.c with follow_pte() put
-#              back is reported
+#   putback    a copy of SRC's vfio_iommu_type1.c with the raw lookup
+#              (follow_pte(), follow_pfnmap_start()) put back is reported
 #   coccicheck the kernel's make coccicheck MODE=report is silent on the
 #              directories of the audited callers and mm/ in SRC, and
-#              reports a raw follow_pte() put back into vfio
+#              reports a raw lookup put back into vfio
 #   coccicheck-o, coccicheck-o-sub  the same with O= outside SRC, and
 #              with O= a subdirectory of SRC
 set -euo pipefail
@@ -22,7 +22,7 @@ case ${2:?usage: auditcheck.sh SRC WHAT} in
 pristine)
 	out=$("$audit" || true)
 	echo "$out"
-	diff <(sed -e 's/#.*//' -e '/^$/d' "$TOP/configs/audit/pristine-unsafe") \
+	diff <(sed -e 's/#.*//' -e '/^$/d' "$TOP/configs/audit/pristine-unsafe-$KVER") \
 		<(unsafe_rows <<<"$out") ;;
 patched)
 	"$audit" "$src" ;;
@@ -32,7 +32,7 @@ putback)
 	rm -rf "$tmp"
 	mkdir -p "$tmp/$(dirname "$f")"
 	touch "$tmp/Makefile"
-	sed 's/\bunsafe_follow_pte(/follow_pte(/' "$src/$f" > "$tmp/$f"
+	sed "$PUTBACK" "$src/$f" > "$tmp/$f"
 	out=$("$audit" "$tmp" || true)
 	echo "$out"
 	[ "$(unsafe_rows <<<"$out" | grep -c "^$f:")" -eq 2 ] ;;
@@ -40,7 +40,7 @@ coccicheck|coccicheck-o|coccicheck-o-sub)
 	# The kernel's own make coccicheck, in the source directory, with
 	# O= outside the tree (absolute paths) and O= a subdirectory of it
 	# ("../" paths): silent near the audited callers and in mm/, and it
-	# reports a raw follow_pte() put back into vfio.
+	# reports a raw lookup put back into vfio.
 	src=$(cd "$src" && pwd)
 	case $2 in
 	coccicheck) o=() ;;
@@ -49,21 +49,23 @@ coccicheck|coccicheck-o|coccicheck-o-sub)
 	esac
 	cocci() { # DIR: the reports of make coccicheck on DIR
 		make -s -C "$src" "${o[@]}" coccicheck MODE=report M="$src/$1" \
-			COCCI="$src/scripts/coccinelle/api/follow_pfn.cocci" 2>&1 |
+			COCCI="$src/scripts/coccinelle/api/$COCCI_NAME.cocci" 2>&1 |
 			grep -E '^[^ ]+:[0-9]+:[0-9]+-[0-9]+: ' || true
 	}
-	for d in drivers/media/v4l2-core drivers/vfio drivers/virt/acrn \
-		 virt/kvm arch/s390/pci arch/x86/mm/pat mm; do
+	dirs=(drivers/vfio drivers/virt/acrn virt/kvm arch/s390/pci
+	      arch/x86/mm/pat mm)
+	[ "$KVER" != 6.1 ] || dirs+=(drivers/media/v4l2-core)
+	for d in "${dirs[@]}"; do
 		out=$(cocci "$d")
 		echo "${o[*]:-in tree} M=$d: ${out:-no report}"
 		[ -z "$out" ] || exit 1
 	done
 	f=drivers/vfio/vfio_iommu_type1.c
 	trap 'git -C "$src" checkout -q -- "$f"; rm -rf "$src/cocci-out"' EXIT
-	sed -i 's/\bunsafe_follow_pte(/follow_pte(/' "$src/$f"
+	sed -i "$PUTBACK" "$src/$f"
 	out=$(cocci drivers/vfio)
-	echo "${o[*]:-in tree} M=drivers/vfio with follow_pte() put back:"
+	echo "${o[*]:-in tree} M=drivers/vfio with $PUTBACK_LOOKUP() put back:"
 	echo "$out"
-	[ "$(grep -c "$f:[0-9]*:.*follow_pte() outside mm/" <<<"$out")" -eq 2 ] ;;
+	[ "$(grep -c "$f:[0-9]*:.*$PUTBACK_LOOKUP() outside mm/" <<<"$out")" -eq 2 ] ;;
 *)	echo "auditcheck: unknown check $2" >&2; exit 2 ;;
 esac

@@ -2,7 +2,7 @@
 # Install the Debian packages pfnguard needs, but only those missing.
 set -euo pipefail
 
-pkgs=(linux-source-6.1 build-essential git python3 flex bison bc
+pkgs=(linux-source-6.1 linux-source-6.12 build-essential git python3 flex bison bc
       libelf-dev libssl-dev cpio rsync ccache sparse coccinelle
       python3-ply python3-git
       qemu-system-x86 qemu-system-misc gcc-riscv64-linux-gnu

@@ -3,7 +3,12 @@
 KVER=${KVER:-6.1}
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TARBALL=${TARBALL:-/usr/src/linux-source-$KVER.tar.xz}
-BUILD=${BUILD:-$TOP/build}
+# Each kernel version builds in a directory of its own: build/ for 6.1
+# (where it always was), build/6.12 for 6.12.
+case $KVER in
+6.1) BUILD=${BUILD:-$TOP/build} ;;
+*) BUILD=${BUILD:-$TOP/build/$KVER} ;;
+esac
 PATCHES=${PATCHES:-$TOP/patches/linux-$KVER}
 JOBS=${JOBS:-$(nproc)}
 # ccache lives outside the repository: it survives "make clean" and serves
@@ -27,6 +32,18 @@ pristine_tree() {
 	fi
 	echo "$dir"
 }
+
+# The semantic patch of the series and the lookups it knows, per version.
+case $KVER in
+6.1)	COCCI_NAME=follow_pfn
+	RAW_LOOKUPS='follow_(pfn|pte|phys)'
+	PUTBACK='s/\bunsafe_follow_pte(/follow_pte(/'
+	PUTBACK_LOOKUP=follow_pte ;;
+*)	COCCI_NAME=follow_pfnmap
+	RAW_LOOKUPS='follow_pfnmap_start'
+	PUTBACK='s/\bunsafe_follow_pfnmap_start(/follow_pfnmap_start(/'
+	PUTBACK_LOOKUP=follow_pfnmap_start ;;
+esac
 
 say() {
 	printf '==> %s\n' "$*"

@@ -6,7 +6,9 @@
 # configs/expect/.  Exit 0 only if kunit.py and the expectations agree.
 #
 # Runs that differ only by policy mode boot the same kernel with another
-# unsafe_follow_pfn= argument; kunit.py only rebuilds what changed.
+# unsafe_follow_pfn= argument; kunit.py only rebuilds what changed.  The
+# table is Linux 6.1's; with KVER=6.12 the uml-{warn,report,refuse} and
+# x86_64-{warn,refuse} runs boot the follow_pfnmap suite instead.
 #
 #   run                       kernel          suite       unsafe_follow_pfn=
 #   uml-warn                  uml             follow_pfn  (default)
@@ -122,6 +124,24 @@ follow_pfn:*) expect+=(trace-off) ;;
 esac
 [ "$kernel" = x86_64-debug ] && expect+=(debug)
 expect=("${expect[@]/#/$TOP/configs/expect/}")
+
+# Linux 6.12 (KVER=6.12): the follow_pfnmap suite of its series, on UML
+# and on x86_64, where PMD-level PFN mappings need transparent huge pages.
+if [ "$KVER" != 6.1 ]; then
+	case $run in
+	uml-warn|uml-report|uml-refuse|x86_64-warn|x86_64-refuse) ;;
+	*) echo "kunit.sh: no run '$run' for Linux $KVER" >&2; exit 2 ;;
+	esac
+	suite=follow_pfnmap
+	args=(--kunitconfig="$TOP/configs/kunit/follow_pfnmap.kunitconfig")
+	expect=("$TOP/configs/expect/$KVER-mmu-${mode:-warn}")
+	if [ "$kernel" = x86_64 ]; then
+		args+=(--arch=x86_64 --kconfig_add CONFIG_TRANSPARENT_HUGEPAGE=y)
+		expect+=("$TOP/configs/expect/$KVER-pmd-on")
+	else
+		expect+=("$TOP/configs/expect/$KVER-pmd-off")
+	fi
+fi
 
 out=$BUILD/kunit/$kernel
 logs=$out/runs/$run
