@@ -1,8 +1,8 @@
 # pfnguard: build, test and demonstrate the follow_pfn hardening series.
 # The scripts do the work; see README.md.
 
-# KVER=6.12 selects the 6.12 series; unset, the scripts use 6.1, and
-# "make check" the versions in CHECK_VERSIONS (default 6.1).
+# KVER=6.1 or KVER=6.12 selects one series; unset, "make check" checks
+# both (CHECK_VERSIONS) side by side, and the other targets use 6.1.
 ifdef KVER
 export KVER
 endif
@@ -18,10 +18,10 @@ endif
 all: help
 
 help:
-	@echo "make demo    build the UML kernel and show what unsafe_follow_pfn does"
-	@echo "make check   apply, check, build and boot the series everywhere [KVER=6.12]"
+	@echo "make demo    show the hazard, the refusal and the cure [KVER=6.12]"
+	@echo "make check   apply, check, build and boot both series [KVER=6.1|6.12: one]"
 	@echo "make audit   list the PFN lookups of a tree [KERNEL=path] with verdicts"
-	@echo "make bench   time the lookups in each mode (UML and x86_64)"
+	@echo "make bench   time the lookups in each mode (UML and x86_64) [KVER=6.12]"
 	@echo "make mutation  show that the tests catch a broken policy"
 	@echo "make nvidia NVSRC=dir  build NVIDIA's open driver against the patched kernel"
 	@echo "make tree    make build/tree/linux (KVER=6.12: build/6.12/tree/linux), a git tree to edit the series in"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # buildproof.sh SRC: build the C files the series touches with W=1 and
 # sparse (C=1) in an x86_64 configuration that enables every touched
-# driver (configs/touched-drivers.config), once in the pristine tree and
+# driver (configs/touched-drivers-KVER.config), once in the pristine tree and
 # once in the patched tree SRC.  Fails on any warning the pristine tree
 # does not have (compared without line numbers, which the series shifts),
 # or if a touched driver is not enabled.
@@ -20,7 +20,7 @@ build() { # TREE OUT OBJS...: configure, then compile OBJS with W=1 C=1
 	mkdir -p "$out"
 	make -s -C "$tree" O="$out" ARCH=x86_64 defconfig > /dev/null
 	"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
-		"$TOP/configs/touched-drivers.config" > /dev/null
+		"$TOP/configs/touched-drivers-$KVER.config" > /dev/null
 	make -s -C "$tree" O="$out" ARCH=x86_64 olddefconfig > /dev/null
 	make -s -C "$tree" O="$out" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" prepare > /dev/null 2>&1
 	# Compile (and run sparse on) every object again, even if up to date.
@@ -42,8 +42,14 @@ for f in "${files[@]}"; do [ -f "$pristine/$f" ] && old+=("${f%.c}.o"); done
 build "$pristine" "$BUILD/w1/pristine" "${old[@]}"
 
 bad=0
-for sym in VIDEOBUF_DMA_CONTIG VFIO_IOMMU_TYPE1 ACRN_HSM KVM \
-	   FOLLOW_PFN_KUNIT_TEST FOLLOW_PFN_DEMO_KUNIT_TEST; do
+# The options that build the touched files, per version.
+case $KVER in
+6.1) syms="VIDEOBUF_DMA_CONTIG VFIO_IOMMU_TYPE1 ACRN_HSM KVM
+	FOLLOW_PFN_KUNIT_TEST FOLLOW_PFN_DEMO_KUNIT_TEST" ;;
+*) syms=$(sed -nE 's/^CONFIG_([A-Z0-9_]+)=[ym]$/\1/p' \
+	"$TOP/configs/touched-drivers-$KVER.config" | grep -v -e COMPILE_TEST -e '^KUNIT$') ;;
+esac
+for sym in $syms; do
 	grep -qE "^CONFIG_$sym=[ym]" "$BUILD/w1/patched/.config" ||
 		{ echo "CONFIG_$sym is not enabled"; bad=1; }
 done

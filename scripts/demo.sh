@@ -11,6 +11,12 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
 src=$BUILD/check/linux
+rel=${BUILD#"$TOP"/}	# build/, or build/6.12/ for KVER=6.12
+# The policed lookup the demonstration's consumer calls, per version.
+case $KVER in
+6.1) api=unsafe_follow_pfn ;;
+*) api=unsafe_follow_pfnmap_start ;;
+esac
 "$TOP/scripts/mktree.sh" "$src" > /dev/null
 bad=0
 
@@ -29,10 +35,10 @@ vfio() { # MODE
 		{ tail -n 20 "$BUILD/demo-vfio-$m.log"; bad=1; }
 	echo
 	echo "== VFIO, mode $m: a process maps an ivshmem BAR (sysfs resource2) for its device's DMA"
-	[ -n "$(step "$m" $c map_bar ret)" ] || { echo "   no output: see build/kunit/x86_64/runs/vfio-$m/"; return; }
+	[ -n "$(step "$m" $c map_bar ret)" ] || { echo "   no output: see $rel/kunit/x86_64/runs/vfio-$m/"; return; }
 	echo "   VFIO_IOMMU_MAP_DMA  ret=$(step "$m" $c map_bar ret) $(step "$m" $c map_bar iova | sed 's/^/iova /') $(vlog "$m" $c | grep -m1 -o 'step=map_bar.*' | sed -nE 's/.*\((.*)\)$/(\1)/p')"
 	echo "   kernel said:"
-	vlog "$m" $c | grep -E 'unsafe_follow_pte: |WARNING: ' | sed 's/^/     /'
+	vlog "$m" $c | grep -E 'unsafe_follow_p[a-z_]*: |WARNING: ' | sed 's/^/     /'
 	echo "   process munmaps its view; DMA through the IOVA then put" \
 		"$(step "$m" $c dma_after_munmap bytes_in_bar) of 64 bytes in the BAR"
 	echo "   new owner: ivshmem bound to vfio-pci, BAR2 mmapped by another container" \
@@ -47,7 +53,7 @@ vfio() { # MODE
 	vlog "$m" $c | grep -m1 'DMAR: \[DMA Write' | sed 's/^/   IOMMU: /' || true
 	echo "   cases: $(grep -cE '^ *[a-z_0-9]+ +ok [0-9]+ vfio' "$BUILD/demo-vfio-$m.log" || true) passed" \
 		"of $(grep -cE '^ *[a-z_0-9]+ +(ok|not ok|no result)' "$BUILD/demo-vfio-$m.log" || true)" \
-		"(build/kunit/x86_64/runs/vfio-$m/)"
+		"($rel/kunit/x86_64/runs/vfio-$m/)"
 }
 vfio warn
 vfio refuse
@@ -78,8 +84,8 @@ result() { log "$1" | sed -nE "s/^[[:space:]]*((not )?ok [0-9]+ $2( .*)?)$/\1/p"
 hazard() { # POLICY
 	local p=$1
 	v() { val "$p" "$p step=$1" "$2"; }
-	[ -n "$(v lookup ret)" ] || { echo "   no demo output: see build/kunit/uml/runs/demo-uml-$(mode "$p")/"; return; }
-	echo "   consumer  unsafe_follow_pfn() returned $(v lookup ret), pfn $(v lookup pfn)" \
+	[ -n "$(v lookup ret)" ] || { echo "   no demo output: see $rel/kunit/uml/runs/demo-uml-$(mode "$p")/"; return; }
+	echo "   consumer  $api() returned $(v lookup ret), pfn $(v lookup pfn)" \
 		"(the buffer is pfn $(v lookup buffer_pfn)); TAINT_USER $(v lookup taint_user)"
 	echo "   exporter  moved the buffer to pfn $(v move new_pfn), freed pfn $(v move old_pfn)"
 	if [ "$(v move reused)" = 1 ]; then
@@ -117,28 +123,28 @@ safe() { # POLICY
 echo
 echo "== default boot (mode warn)"
 hazard default
-echo "   warning   $(log default | grep -c 'keeps PFNs of a user mapping') per boot, from unsafe_follow_pfn() itself:"
+echo "   warning   $(log default | grep -c 'keeps PFNs of a user mapping') per boot, from $api() itself:"
 log default | grep -m1 -B1 'keeps PFNs of a user mapping' | sed 's/^/               /' || true
 echo
 echo "== boot with unsafe_follow_pfn=refuse"
 hazard strict
-echo "   refusal   $(log strict | grep -c 'unsafe_follow_pfn: refused for') log line(s):"
-log strict | grep -m1 'unsafe_follow_pfn: refused for' | sed 's/^/               /' || true
+echo "   refusal   $(log strict | grep -c "$api: refused for") log line(s):"
+log strict | grep -m1 "$api: refused for" | sed 's/^/               /' || true
 echo
 echo "== safe pattern: mmu_interval_notifier vs a thread moving the buffer"
 safe default
 safe strict
-cat <<'TXT'
+cat <<TXT
 
 Staged: the exporter (a PFN mapping filled by vmf_insert_pfn(), moved with
 zap_vma_ptes()), the consumer, and the reuse of the freed page by a tmpfs
 file (an order-0 page just freed is usually the next one handed out; the
 test checks and says when it was not).  Real: page tables, zap, page
-allocator and page cache, unsafe_follow_pfn()'s warning, taint and
+allocator and page cache, $api()'s warning, taint and
 refusal, the mmu_interval_notifier and, for the safe pattern, the race:
 half of the moves are made while the consumer holds a PFN it has not
 yet checked, and each of those must be caught.
-Full logs: build/kunit/uml/runs/demo-uml-{warn,refuse}/
+Full logs: $rel/kunit/uml/runs/demo-uml-{warn,refuse}/
 TXT
 
 echo "Expectations (configs/expect/demo-*): $(cat "$BUILD"/demo-{default,strict}.log | grep -c 'FAIL:' || true) failed."

@@ -12,9 +12,13 @@ esac
 PATCHES=${PATCHES:-$TOP/patches/linux-$KVER}
 JOBS=${JOBS:-$(nproc)}
 # ccache lives outside the repository: it survives "make clean" and serves
-# later clones at the same path (its hits depend on the tree's path).
+# every clone.  Paths under the clone are hashed relative to the build
+# directory (CCACHE_BASEDIR), and the directory itself is left out of the
+# hash (no kernel here is built with -g), so a clone at another path hits.
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/pfnguard-ccache}
-export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-12G}
+export CCACHE_BASEDIR=$TOP
+export CCACHE_NOHASHDIR=1
 
 series_patches() {
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$PATCHES/series" |

@@ -6,9 +6,12 @@
 # configs/expect/.  Exit 0 only if kunit.py and the expectations agree.
 #
 # Runs that differ only by policy mode boot the same kernel with another
-# unsafe_follow_pfn= argument; kunit.py only rebuilds what changed.  The
-# table is Linux 6.1's; with KVER=6.12 the uml-{warn,report,refuse} and
-# x86_64-{warn,refuse} runs boot the follow_pfnmap suite instead.
+# unsafe_follow_pfn= argument.  A kernel is built once per state of the
+# tree: a stamp in its build directory records the tree (HEAD and any
+# uncommitted change) and the build's arguments, and a run whose stamp
+# matches boots the kernel without calling kunit.py build again.
+#
+# Linux 6.1 (KVER=6.1, the default):
 #
 #   run                       kernel          suite       unsafe_follow_pfn=
 #   uml-warn                  uml             follow_pfn  (default)
@@ -24,6 +27,27 @@
 #   demo-uml-warn             uml             pfn_demo    (default)
 #   demo-uml-refuse           uml             pfn_demo    refuse
 #   demo-x86_64-debug-refuse  x86_64-debug    pfn_demo    refuse
+#   bench-uml, bench-x86_64   uml, x86_64     follow_pfn_bench (make bench)
+#
+# Linux 6.12 (KVER=6.12): the follow_pfnmap suite takes follow_pfn's
+# place; its PMD case runs where PMD-level PFN mappings exist (x86_64,
+# with transparent huge pages).  follow_pfnmap_start() is MMU-only, so
+# the NOMMU run builds the kernel (touched files with W=1) and boots it
+# with a KUnit example case and unsafe_follow_pfn=refuse, which a NOMMU
+# kernel does not know.
+#
+#   run                       kernel          suite          unsafe_follow_pfn=
+#   uml-warn                  uml             follow_pfnmap  (default)
+#   uml-report                uml             follow_pfnmap  report
+#   uml-refuse                uml             follow_pfnmap  refuse
+#   uml-bogus                 uml             follow_pfnmap  bogus (ignored)
+#   x86_64-warn               x86_64          follow_pfnmap  (default)
+#   x86_64-refuse             x86_64          follow_pfnmap  refuse
+#   x86_64-debug-strict       x86_64-debug    follow_pfnmap  (default: refuse)
+#   riscv64-nommu-refuse      riscv64-nommu   example        refuse (unknown)
+#   demo-uml-warn             uml             pfn_demo       (default)
+#   demo-uml-refuse           uml             pfn_demo       refuse
+#   demo-x86_64-debug-refuse  x86_64-debug    pfn_demo       (default: refuse)
 #   bench-uml, bench-x86_64   uml, x86_64     follow_pfn_bench (make bench)
 #
 # Kernels: uml-strict has CONFIG_STRICT_FOLLOW_PFN=y; x86_64 runs under
@@ -60,6 +84,7 @@ esac
 case $run in
 bench-*) mode=report ;;
 uml-strict) mode= ;;
+*-debug-strict) mode= ;;
 uml-strict-warn) mode=warn ;;
 *-warn) mode= ;;
 *-report) mode=report ;;
@@ -125,22 +150,53 @@ esac
 [ "$kernel" = x86_64-debug ] && expect+=(debug)
 expect=("${expect[@]/#/$TOP/configs/expect/}")
 
-# Linux 6.12 (KVER=6.12): the follow_pfnmap suite of its series, on UML
-# and on x86_64, where PMD-level PFN mappings need transparent huge pages.
+# Linux 6.12 (KVER=6.12): its own table (see the top of this file).
+only=
 if [ "$KVER" != 6.1 ]; then
-	case $run in
-	uml-warn|uml-report|uml-refuse|x86_64-warn|x86_64-refuse) ;;
-	*) echo "kunit.sh: no run '$run' for Linux $KVER" >&2; exit 2 ;;
+	thp=(--kconfig_add CONFIG_TRANSPARENT_HUGEPAGE=y)
+	# VFIO_MDEV has no prompt in 6.12: the mtty sample selects it.
+	vfio_opts=${vfio_opts/VFIO_MDEV/}
+	args=(--kunitconfig="$TOP/configs/kunit/follow_pfnmap.kunitconfig")
+	case $kernel in
+	uml) ;;
+	x86_64)
+		args+=(--arch=x86_64 "${thp[@]}" --kconfig_add CONFIG_FTRACE=y
+		       --kconfig_add CONFIG_SAMPLE_VFIO_MDEV_MTTY=m)
+		for opt in $vfio_opts; do args+=(--kconfig_add "CONFIG_$opt=y"); done ;;
+	x86_64-debug)
+		args+=(--arch=x86_64 "${thp[@]}")
+		for opt in DEBUG_KERNEL PROVE_LOCKING DEBUG_VM KASAN DEBUG_ATOMIC_SLEEP \
+			   STRICT_FOLLOW_PFN $vfio_opts; do
+			args+=(--kconfig_add "CONFIG_$opt=y")
+		done
+		args+=(--kconfig_add CONFIG_SAMPLE_VFIO_MDEV_MTTY=m) ;;
+	riscv64-nommu)
+		args=(--kunitconfig="$TOP/configs/kunit/example.kunitconfig"
+		      --qemu_config="$TOP/configs/qemu/riscv64_nommu_arch_virt.py"
+		      --cross_compile=riscv64-linux-gnu- --kconfig_add CONFIG_WERROR=y)
+		w1="mm/util.o" ;;
 	esac
 	suite=follow_pfnmap
-	args=(--kunitconfig="$TOP/configs/kunit/follow_pfnmap.kunitconfig")
-	expect=("$TOP/configs/expect/$KVER-mmu-${mode:-warn}")
-	if [ "$kernel" = x86_64 ]; then
-		args+=(--arch=x86_64 --kconfig_add CONFIG_TRANSPARENT_HUGEPAGE=y)
-		expect+=("$TOP/configs/expect/$KVER-pmd-on")
-	else
-		expect+=("$TOP/configs/expect/$KVER-pmd-off")
-	fi
+	case $run in
+	uml-warn|uml-report|uml-refuse)
+		expect=("$KVER-mmu-${mode:-warn}" "$KVER-pmd-off" "$KVER-trace-off") ;;
+	uml-bogus)
+		expect=("$KVER-mmu-warn" bogus "$KVER-pmd-off" "$KVER-trace-off") ;;
+	x86_64-warn|x86_64-refuse)
+		expect=("$KVER-mmu-${mode:-warn}" "$KVER-pmd-on" "$KVER-trace-on") ;;
+	x86_64-debug-strict)
+		expect=("$KVER-mmu-refuse" strict "$KVER-pmd-on" "$KVER-trace-off" debug) ;;
+	riscv64-nommu-refuse)
+		suite=example only=example.example_simple_test expect=("$KVER-nommu") ;;
+	demo-uml-warn|demo-uml-refuse)
+		suite=pfn_demo expect=("demo-${mode:-warn}") ;;
+	demo-x86_64-debug-refuse)
+		suite=pfn_demo expect=(demo-refuse debug) ;;
+	bench-uml|bench-x86_64)
+		suite=follow_pfn_bench expect=(bench) ;;
+	*) echo "kunit.sh: no run '$run' for Linux $KVER" >&2; exit 2 ;;
+	esac
+	expect=("${expect[@]/#/$TOP/configs/expect/}")
 fi
 
 out=$BUILD/kunit/$kernel
@@ -154,14 +210,31 @@ kunit() { # SUBCOMMAND ARGS...: kunit.py in the tree, on this kernel's build
 	(cd "$src" && python3 tools/testing/kunit/kunit.py "$sub" \
 		--build_dir="$out" "${args[@]}" "$@")
 }
+# What the kernel is built from: the tree (HEAD and any change to it),
+# the build's arguments and the configuration fragments they name.
+stamp() {
+	{
+		printf '%s\n' "$KVER" "$cc" "$w1" "${args[@]}"
+		cat "$TOP"/configs/kunit/*.kunitconfig "$TOP"/configs/qemu/*
+		git -C "$src" rev-parse HEAD
+		git -C "$src" diff HEAD
+	} | sha256sum | cut -d' ' -f1
+}
 say "kunit $run"
 rc=0
-kunit build --make_options "CC=$cc" --jobs="$JOBS" > "$logs/kunit.out" 2>&1 || rc=$?
-if [ $rc -eq 0 ] && [ -n "$w1" ]; then
-	# W=1 on the files the series touches; CONFIG_WERROR makes any
-	# warning an error.
-	(cd "$out" && rm -f $w1)
-	make -C "$src" O="$out" $w1make CC="$cc" W=1 $w1 >> "$logs/kunit.out" 2>&1 || rc=$?
+want=$(stamp)
+if [ "$(cat "$out/.pfnguard-stamp" 2>/dev/null)" = "$want" ]; then
+	echo "kernel $kernel: already built from this tree ($out)" > "$logs/kunit.out"
+else
+	rm -f "$out/.pfnguard-stamp"
+	kunit build --make_options "CC=$cc" --jobs="$JOBS" > "$logs/kunit.out" 2>&1 || rc=$?
+	if [ $rc -eq 0 ] && [ -n "$w1" ]; then
+		# W=1 on the files the series touches; CONFIG_WERROR makes
+		# any warning an error.
+		(cd "$out" && rm -f $w1)
+		make -C "$src" O="$out" $w1make CC="$cc" W=1 $w1 >> "$logs/kunit.out" 2>&1 || rc=$?
+	fi
+	[ $rc -ne 0 ] || echo "$want" > "$out/.pfnguard-stamp"
 fi
 if [ $rc -eq 0 ] && [ -n "${BUILD_ONLY:-}" ]; then
 	exit 0	# the kernel is all the caller wanted (scripts/vfio.sh)
@@ -173,6 +246,7 @@ if [ $rc -eq 0 ]; then
 	kunit exec --timeout=600 "${kargs[@]}" --list_tests "$suite.*" \
 		> "$logs/list.out" 2>&1 || rc=$?
 	cases=$(grep -E "^$suite\.[a-z0-9_]+$" "$logs/list.out" || true)
+	[ -z "$only" ] || cases=$(grep -xF "$only" <<<"$cases" || true)
 	[ -n "$cases" ] || { echo "kunit.sh: no cases listed" >&2; rc=1; }
 	for c in $cases; do
 		kunit exec --timeout=600 "${kargs[@]}" "$c" >> "$logs/kunit.out" 2>&1 || rc=$?

@@ -424,7 +424,7 @@ static int kmsg_wait(FIXTURE_DATA(vfio) *self, const char *text, int seen)
 {
 	int i, n = 0;
 
-	for (i = 0; i < 100 && (n = kmsg_count(self, text)) <= seen; i++)
+	for (i = 0; i < 500 && (n = kmsg_count(self, text)) <= seen; i++)
 		usleep(10000);
 	return n - seen;
 }
@@ -471,12 +471,25 @@ static int edu_stage(FIXTURE_DATA(vfio) *self, struct vdev *d, uint8_t val,
 #define REFUSED	"refused for"
 #define DMAR_WRITE_FAULT "DMAR: [DMA Write"
 
+/*
+ * How a case that does not run in this boot leaves its test process: the
+ * harness of Linux 6.1 takes exit code 255 for a skip; from 6.9 on (the
+ * harness with FIXTURE_TEARDOWN_PARENT) the test runs in a grandchild
+ * whose exit code becomes the result, and a skip is KSFT_SKIP.
+ */
+#ifdef FIXTURE_TEARDOWN_PARENT
+#define SKIP_EXIT_CODE KSFT_SKIP
+#else
+#define SKIP_EXIT_CODE 255
+#endif
+
 FIXTURE_SETUP(vfio)
 {
 	const char *only = getenv("PFNGUARD_TEST");
 
 	if (only && strcmp(only, _metadata->name))
-		SKIP(_exit(255), "%s runs in a boot of its own", _metadata->name);
+		SKIP(_exit(SKIP_EXIT_CODE), "%s runs in a boot of its own",
+		     _metadata->name);
 
 	ASSERT_EQ(0, find_pci(EDU_VENDOR, EDU_DEVICE, 0, self->edu[0]));
 	ASSERT_EQ(0, find_pci(EDU_VENDOR, EDU_DEVICE, 1, self->edu[1]));
