@@ -189,9 +189,9 @@ if [ "$KVER" != 6.1 ]; then
 	riscv64-nommu-refuse)
 		suite=example only=example.example_simple_test expect=("$KVER-nommu") ;;
 	demo-uml-warn|demo-uml-refuse)
-		suite=pfn_demo expect=("demo-${mode:-warn}") ;;
+		suite=pfn_demo expect=("$KVER-demo-${mode:-warn}") ;;
 	demo-x86_64-debug-refuse)
-		suite=pfn_demo expect=(demo-refuse debug) ;;
+		suite=pfn_demo expect=("$KVER-demo-refuse" debug) ;;
 	bench-uml|bench-x86_64)
 		suite=follow_pfn_bench expect=(bench) ;;
 	*) echo "kunit.sh: no run '$run' for Linux $KVER" >&2; exit 2 ;;
