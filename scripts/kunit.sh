@@ -193,7 +193,7 @@ if [ "$KVER" != 6.1 ]; then
 	demo-x86_64-debug-refuse)
 		suite=pfn_demo expect=("$KVER-demo-refuse" debug) ;;
 	bench-uml|bench-x86_64)
-		suite=follow_pfn_bench expect=(bench) ;;
+		suite=follow_pfn_bench expect=("$KVER-bench") ;;
 	*) echo "kunit.sh: no run '$run' for Linux $KVER" >&2; exit 2 ;;
 	esac
 	expect=("${expect[@]/#/$TOP/configs/expect/}")
