@@ -102,6 +102,21 @@ esac
 vfio_opts="MODULES PCI PCI_MSI INTEL_IOMMU IRQ_REMAP VFIO VFIO_PCI
 	IO_STRICT_DEVMEM BLK_DEV_INITRD DEVTMPFS DEVTMPFS_MOUNT TMPFS VFIO_MDEV
 	SAMPLES"
+debug_opts="DEBUG_KERNEL PROVE_LOCKING DEBUG_VM KASAN DEBUG_ATOMIC_SLEEP
+	STRICT_FOLLOW_PFN"
+# What differs in 6.12: VFIO_MDEV has no prompt (the mtty sample selects
+# it), the QEMU virt platform is ARCH_VIRT, the x86_64 kernels get
+# transparent huge pages (PMD-level PFN mappings), the series has no
+# NOMMU code (a KUnit example case boots there) and touches only
+# mm/util.c of what NOMMU builds.
+platform=SOC_VIRT
+nommu_w1="mm/follow_pfn_kunit.o mm/nommu.o mm/util.o"
+if [ "$KVER" != 6.1 ]; then
+	vfio_opts=${vfio_opts/VFIO_MDEV/}
+	platform=ARCH_VIRT
+	nommu_w1="mm/util.o"
+	kunitconfig=follow_pfnmap
+fi
 
 args=()
 case $kernel in
@@ -113,19 +128,24 @@ x86_64)
 	for opt in $vfio_opts; do args+=(--kconfig_add "CONFIG_$opt=y"); done ;;
 x86_64-debug)
 	args+=(--arch=x86_64)
-	for opt in DEBUG_KERNEL PROVE_LOCKING DEBUG_VM KASAN DEBUG_ATOMIC_SLEEP \
-		   STRICT_FOLLOW_PFN $vfio_opts; do
+	for opt in $debug_opts $vfio_opts; do
 		args+=(--kconfig_add "CONFIG_$opt=y")
 	done
 	args+=(--kconfig_add CONFIG_SAMPLE_VFIO_MDEV_MTTY=m) ;;
 riscv64-nommu)
 	kunitconfig=follow_pfn
+	[ "$KVER" = 6.1 ] || kunitconfig=example
 	args+=(--qemu_config="$TOP/configs/qemu/riscv64_nommu.py"
+	       --kconfig_add "CONFIG_$platform=y"
 	       --cross_compile=riscv64-linux-gnu-
 	       --kconfig_add CONFIG_WERROR=y)
 	cc="ccache riscv64-linux-gnu-gcc"
-	w1="mm/follow_pfn_kunit.o mm/nommu.o mm/util.o"
+	w1=$nommu_w1
 	w1make="ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu-" ;;
+esac
+case $KVER:$kernel in
+6.1:*) ;;
+*:x86_64*) args+=(--kconfig_add CONFIG_TRANSPARENT_HUGEPAGE=y) ;;
 esac
 args=(--kunitconfig="$TOP/configs/kunit/$kunitconfig.kunitconfig" "${args[@]}")
 
@@ -153,29 +173,6 @@ expect=("${expect[@]/#/$TOP/configs/expect/}")
 # Linux 6.12 (KVER=6.12): its own table (see the top of this file).
 only=
 if [ "$KVER" != 6.1 ]; then
-	thp=(--kconfig_add CONFIG_TRANSPARENT_HUGEPAGE=y)
-	# VFIO_MDEV has no prompt in 6.12: the mtty sample selects it.
-	vfio_opts=${vfio_opts/VFIO_MDEV/}
-	args=(--kunitconfig="$TOP/configs/kunit/follow_pfnmap.kunitconfig")
-	case $kernel in
-	uml) ;;
-	x86_64)
-		args+=(--arch=x86_64 "${thp[@]}" --kconfig_add CONFIG_FTRACE=y
-		       --kconfig_add CONFIG_SAMPLE_VFIO_MDEV_MTTY=m)
-		for opt in $vfio_opts; do args+=(--kconfig_add "CONFIG_$opt=y"); done ;;
-	x86_64-debug)
-		args+=(--arch=x86_64 "${thp[@]}")
-		for opt in DEBUG_KERNEL PROVE_LOCKING DEBUG_VM KASAN DEBUG_ATOMIC_SLEEP \
-			   STRICT_FOLLOW_PFN $vfio_opts; do
-			args+=(--kconfig_add "CONFIG_$opt=y")
-		done
-		args+=(--kconfig_add CONFIG_SAMPLE_VFIO_MDEV_MTTY=m) ;;
-	riscv64-nommu)
-		args=(--kunitconfig="$TOP/configs/kunit/example.kunitconfig"
-		      --qemu_config="$TOP/configs/qemu/riscv64_nommu_arch_virt.py"
-		      --cross_compile=riscv64-linux-gnu- --kconfig_add CONFIG_WERROR=y)
-		w1="mm/util.o" ;;
-	esac
 	suite=follow_pfnmap
 	case $run in
 	uml-warn|uml-report|uml-refuse)

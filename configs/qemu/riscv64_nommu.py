@@ -2,14 +2,15 @@
 #
 # A NOMMU riscv kernel runs in M-mode, so QEMU starts it with no firmware
 # ("-bios none") instead of OpenSBI; the options follow the kernel's own
-# arch/riscv/configs/nommu_virt_defconfig.
+# arch/riscv/configs/nommu_virt_defconfig.  The QEMU virt platform's
+# option is named per kernel version (SOC_VIRT in 6.1, ARCH_VIRT in
+# 6.12): scripts/kunit.sh adds it.
 from ..qemu_config import QemuArchParams
 
 QEMU_ARCH = QemuArchParams(linux_arch='riscv',
 			   kconfig='''
 # CONFIG_MMU is not set
 CONFIG_NONPORTABLE=y
-CONFIG_SOC_VIRT=y
 CONFIG_SMP=y
 CONFIG_SERIAL_8250=y
 CONFIG_SERIAL_8250_CONSOLE=y
