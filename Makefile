@@ -6,6 +6,10 @@
 ifdef KVER
 export KVER
 endif
+# DEBUG_RUNS=1: "make check" also builds and boots the lockdep/KASAN kernel.
+ifdef DEBUG_RUNS
+export DEBUG_RUNS
+endif
 # The tree to edit the series in (as scripts/env.sh places the builds).
 ifeq ($(filter-out 6.1,$(KVER)),)
 TREE := build/tree/linux

@@ -10,7 +10,8 @@
 # or runs a single-threaded check, the other's build uses the idle core.
 # The last line adds them up.  RUNS can name a subset of the KUnit runs,
 # e.g. RUNS=uml-warn, and VFIO_RUNS a subset of the VFIO scenario's runs
-# (scripts/vfio.sh).
+# (scripts/vfio.sh); DEBUG_RUNS=1 adds the runs of the lockdep/KASAN
+# kernel.
 set -euo pipefail
 
 if [ -z "${KVER:-}" ]; then
@@ -35,19 +36,27 @@ if [ -z "${KVER:-}" ]; then
 fi
 . "$(dirname "$0")/env.sh"
 
+# The runs of each version.  The lockdep/KASAN kernel (x86_64-debug) is
+# the costliest build of all; its runs are added by DEBUG_RUNS=1.
 case $KVER in
 6.1)
-	RUNS=${RUNS:-uml-warn uml-report uml-refuse uml-bogus uml-strict
+	runs="uml-warn uml-report uml-refuse uml-bogus uml-strict
 		uml-strict-warn x86_64-warn x86_64-refuse riscv64-nommu-warn
-		riscv64-nommu-refuse demo-uml-warn demo-uml-refuse
-		demo-x86_64-debug-refuse}
-	VFIO_RUNS=${VFIO_RUNS-vfio-warn vfio-report vfio-refuse vfio-debug-strict} ;;
+		riscv64-nommu-refuse demo-uml-warn demo-uml-refuse"
+	debug_runs="demo-x86_64-debug-refuse" ;;
 *)
-	RUNS=${RUNS:-uml-warn uml-report uml-refuse uml-bogus x86_64-warn
-		x86_64-refuse x86_64-debug-strict riscv64-nommu-refuse
-		demo-uml-warn demo-uml-refuse demo-x86_64-debug-refuse}
-	VFIO_RUNS=${VFIO_RUNS-vfio-warn vfio-report vfio-refuse vfio-debug-strict} ;;
+	runs="uml-warn uml-report uml-refuse uml-bogus uml-strict
+		uml-strict-warn x86_64-warn x86_64-refuse riscv64-nommu-refuse
+		demo-uml-warn demo-uml-refuse"
+	debug_runs="x86_64-debug-strict demo-x86_64-debug-refuse" ;;
 esac
+vfio_runs="vfio-warn vfio-report vfio-refuse"
+if [ -n "${DEBUG_RUNS:-}" ]; then
+	runs+=" $debug_runs"
+	vfio_runs+=" vfio-debug-strict"
+fi
+RUNS=${RUNS:-$runs}
+VFIO_RUNS=${VFIO_RUNS-$vfio_runs}
 src=$BUILD/check/linux
 logs=$BUILD/check/logs
 passed=0

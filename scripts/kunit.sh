@@ -41,6 +41,8 @@
 #   uml-report                uml             follow_pfnmap  report
 #   uml-refuse                uml             follow_pfnmap  refuse
 #   uml-bogus                 uml             follow_pfnmap  bogus (ignored)
+#   uml-strict                uml-strict      follow_pfnmap  (default: refuse)
+#   uml-strict-warn           uml-strict      follow_pfnmap  warn (ignored)
 #   x86_64-warn               x86_64          follow_pfnmap  (default)
 #   x86_64-refuse             x86_64          follow_pfnmap  refuse
 #   x86_64-debug-strict       x86_64-debug    follow_pfnmap  (default: refuse)
@@ -179,6 +181,11 @@ if [ "$KVER" != 6.1 ]; then
 		expect=("$KVER-mmu-${mode:-warn}" "$KVER-pmd-off" "$KVER-trace-off") ;;
 	uml-bogus)
 		expect=("$KVER-mmu-warn" bogus "$KVER-pmd-off" "$KVER-trace-off") ;;
+	uml-strict)
+		expect=("$KVER-mmu-refuse" strict "$KVER-pmd-off" "$KVER-trace-off") ;;
+	uml-strict-warn)
+		expect=("$KVER-mmu-refuse" strict strict-warn "$KVER-pmd-off"
+			"$KVER-trace-off") ;;
 	x86_64-warn|x86_64-refuse)
 		expect=("$KVER-mmu-${mode:-warn}" "$KVER-pmd-on" "$KVER-trace-on") ;;
 	x86_64-debug-strict)
