@@ -95,6 +95,14 @@ start=$(date +%s)
 
 check "series applies to pristine $KVER with git am" "$TOP/scripts/mktree.sh" "$src"
 [ "$failed" -eq 0 ] || { verdict; exit 1; }
+# Build the kernels of the runs in the background while the checks below,
+# most of them single-threaded, run: the runs then find them built.  A
+# build that fails here is simply done again, and reported, by its run.
+for run in $RUNS; do
+	BUILD_ONLY=1 "$TOP/scripts/kunit.sh" "$src" "$run" || true
+done > "$logs/build-ahead.log" 2>&1 &
+ahead=$!
+
 check "series applies with patch -p1" "$TOP/scripts/patchp1.sh" "$src"
 while read -r p; do
 	check "checkpatch --strict $(basename "$p")" \
@@ -142,5 +150,6 @@ if [ "$KVER" = 6.1 ] && [[ " $RUNS " == *" x86_64-warn "* ]]; then
 		"$TOP/scripts/modlink.sh" "$kb" unsafe_follow_pfn proprietary builds
 fi
 
+wait "$ahead" || true
 echo "check took $(( $(date +%s) - start ))s"
 verdict

@@ -204,7 +204,7 @@ if [ "$KVER" != 6.1 ]; then
 fi
 
 out=$BUILD/kunit/$kernel
-logs=$out/runs/$run
+logs=$out/runs/${BUILD_ONLY:+build-}$run
 mkdir -p "$out"
 rm -rf "$logs"	# judge this run's logs, or none
 mkdir -p "$logs"
@@ -226,6 +226,10 @@ stamp() {
 }
 say "kunit $run"
 rc=0
+# One build at a time in a build directory (check.sh builds ahead in the
+# background); whoever comes second finds the stamp.
+exec 9> "$out/.lock"
+flock 9
 want=$(stamp)
 if [ "$(cat "$out/.pfnguard-stamp" 2>/dev/null)" = "$want" ]; then
 	echo "kernel $kernel: already built from this tree ($out)" > "$logs/kunit.out"
@@ -240,6 +244,7 @@ else
 	fi
 	[ $rc -ne 0 ] || echo "$want" > "$out/.pfnguard-stamp"
 fi
+flock -u 9
 if [ $rc -eq 0 ] && [ -n "${BUILD_ONLY:-}" ]; then
 	exit 0	# the kernel is all the caller wanted (scripts/vfio.sh)
 fi
