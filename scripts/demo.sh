@@ -147,6 +147,6 @@ yet checked, and each of those must be caught.
 Full logs: $rel/kunit/uml/runs/demo-uml-{warn,refuse}/
 TXT
 
-echo "Expectations (configs/expect/demo-*): $(cat "$BUILD"/demo-{default,strict}.log | grep -c 'FAIL:' || true) failed."
+echo "Expectations (configs/expect/*demo-*): $(cat "$BUILD"/demo-{default,strict}.log | grep -c 'FAIL:' || true) failed."
 if [ "$bad" -ne 0 ]; then echo "demo: FAILED"; exit 1; fi
 echo "demo: OK"
