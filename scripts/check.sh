@@ -63,18 +63,20 @@ passed=0
 failed=0
 
 check() {
-	local name=$1 log
+	local name=$1 log t0 rc=0
 	shift
 	log=$logs/$(tr -c 'a-zA-Z0-9_.-' '_' <<<"$name").log
 	echo "--- $name"
-	if "$@" > "$log" 2>&1; then
+	t0=$(date +%s)
+	"$@" > "$log" 2>&1 || rc=$?
+	if [ "$rc" -eq 0 ]; then
 		passed=$((passed + 1))
 		sed 's/^/  /' "$log" | tail -n 25
-		echo "PASS $name"
+		echo "PASS $name ($(( $(date +%s) - t0 ))s)"
 	else
 		failed=$((failed + 1))
 		sed 's/^/  /' "$log" | tail -n 40
-		echo "FAIL $name (log: $log)"
+		echo "FAIL $name ($(( $(date +%s) - t0 ))s, log: $log)"
 	fi
 }
 
@@ -99,7 +101,10 @@ check "series applies to pristine $KVER with git am" "$TOP/scripts/mktree.sh" "$
 # most of them single-threaded, run: the runs then find them built.  A
 # build that fails here is simply done again, and reported, by its run.
 for run in $RUNS; do
-	BUILD_ONLY=1 "$TOP/scripts/kunit.sh" "$src" "$run" || true
+	t0=$(date +%s)
+	r=built
+	BUILD_ONLY=1 "$TOP/scripts/kunit.sh" "$src" "$run" || r=failed
+	echo "build ahead: $run $r in $(( $(date +%s) - t0 ))s"
 done > "$logs/build-ahead.log" 2>&1 &
 ahead=$!
 
@@ -151,5 +156,6 @@ if [ "$KVER" = 6.1 ] && [[ " $RUNS " == *" x86_64-warn "* ]]; then
 fi
 
 wait "$ahead" || true
+grep '^build ahead:' "$logs/build-ahead.log" || true
 echo "check took $(( $(date +%s) - start ))s"
 verdict
