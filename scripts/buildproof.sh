@@ -16,17 +16,20 @@ mapfile -t files < <(git -C "$src" diff --name-only --diff-filter=AM pfnguard-ba
 
 build() { # TREE OUT OBJS...: configure, then compile OBJS with W=1 C=1
 	local tree=$1 out=$2
+	# Host programs (objtool) too through ccache: the second tree's
+	# come from the first's.
+	local mk=(make -C "$tree" O="$out" ARCH=x86_64 CC="ccache gcc"
+		  HOSTCC="ccache gcc" -j"$JOBS")
 	shift 2
 	mkdir -p "$out"
-	make -s -C "$tree" O="$out" ARCH=x86_64 defconfig > /dev/null
+	"${mk[@]}" -s defconfig > /dev/null
 	"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
 		"$TOP/configs/touched-drivers-$KVER.config" > /dev/null
-	make -s -C "$tree" O="$out" ARCH=x86_64 olddefconfig > /dev/null
-	make -s -C "$tree" O="$out" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" prepare > /dev/null 2>&1
+	"${mk[@]}" -s olddefconfig > /dev/null
+	"${mk[@]}" -s prepare > /dev/null 2>&1
 	# Compile (and run sparse on) every object again, even if up to date.
 	(cd "$out" && rm -f "$@")
-	make -C "$tree" O="$out" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" W=1 C=1 \
-		KBUILD_MODPOST_WARN=1 "$@" > "$out/objs.log" 2>&1
+	"${mk[@]}" W=1 C=1 KBUILD_MODPOST_WARN=1 "$@" > "$out/objs.log" 2>&1
 }
 warnings() { # LOG: warnings without line/column numbers and tree paths
 	grep -E '(warning|error):' "$1" | sed -E "s|$src/||; s|$pristine/||;

@@ -235,12 +235,30 @@ if [ "$(cat "$out/.pfnguard-stamp" 2>/dev/null)" = "$want" ]; then
 	echo "kernel $kernel: already built from this tree ($out)" > "$logs/kunit.out"
 else
 	rm -f "$out/.pfnguard-stamp"
-	kunit build --make_options "CC=$cc" --jobs="$JOBS" > "$logs/kunit.out" 2>&1 || rc=$?
+	# The strict kernel differs from the uml one by one option: a new
+	# build directory starts as a copy of uml's, and kbuild (fixdep's
+	# per-option dependencies) then rebuilds only what that option
+	# changes, instead of every object again.
+	seed=$BUILD/kunit/uml
+	if [ "$kernel" = uml-strict ] && [ ! -f "$out/.config" ] &&
+	   [ -f "$seed/.config" ]; then
+		exec 8>> "$seed/.lock"
+		flock -s 8
+		find "$seed" -mindepth 1 -maxdepth 1 ! -name runs ! -name .lock \
+			! -name .pfnguard-stamp -exec cp -a -t "$out" {} +
+		flock -u 8
+		echo "kernel $kernel: build directory seeded from $seed" > "$logs/seed.out"
+	fi
+	# Host programs (objtool, kconfig, fixdep) through ccache too: each
+	# kernel's build directory builds its own.
+	kunit build --make_options "CC=$cc" --make_options "HOSTCC=ccache gcc" \
+		--jobs="$JOBS" > "$logs/kunit.out" 2>&1 || rc=$?
 	if [ $rc -eq 0 ] && [ -n "$w1" ]; then
 		# W=1 on the files the series touches; CONFIG_WERROR makes
 		# any warning an error.
 		(cd "$out" && rm -f $w1)
-		make -C "$src" O="$out" $w1make CC="$cc" W=1 $w1 >> "$logs/kunit.out" 2>&1 || rc=$?
+		make -C "$src" O="$out" $w1make CC="$cc" HOSTCC="ccache gcc" W=1 $w1 \
+			>> "$logs/kunit.out" 2>&1 || rc=$?
 	fi
 	[ $rc -ne 0 ] || echo "$want" > "$out/.pfnguard-stamp"
 fi
