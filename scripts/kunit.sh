@@ -121,9 +121,11 @@ if [ "$KVER" != 6.1 ]; then
 fi
 
 args=()
+# seed: the kernel whose build directory a new one starts from (below).
+seed=
 case $kernel in
 uml) ;;
-uml-strict) args+=(--kconfig_add CONFIG_STRICT_FOLLOW_PFN=y) ;;
+uml-strict) args+=(--kconfig_add CONFIG_STRICT_FOLLOW_PFN=y) seed=uml ;;
 x86_64)
 	args+=(--arch=x86_64 --kconfig_add CONFIG_FTRACE=y
 	       --kconfig_add CONFIG_SAMPLE_VFIO_MDEV_MTTY=m)
@@ -235,19 +237,18 @@ if [ "$(cat "$out/.pfnguard-stamp" 2>/dev/null)" = "$want" ]; then
 	echo "kernel $kernel: already built from this tree ($out)" > "$logs/kunit.out"
 else
 	rm -f "$out/.pfnguard-stamp"
-	# The strict kernel differs from the uml one by one option: a new
-	# build directory starts as a copy of uml's, and kbuild (fixdep's
-	# per-option dependencies) then rebuilds only what that option
-	# changes, instead of every object again.
-	seed=$BUILD/kunit/uml
-	if [ "$kernel" = uml-strict ] && [ ! -f "$out/.config" ] &&
-	   [ -f "$seed/.config" ]; then
-		exec 8>> "$seed/.lock"
+	# A kernel that differs from its seed by one option (the strict one)
+	# starts, in a new build directory, as a copy of the seed's: kbuild
+	# (fixdep's per-option dependencies) then rebuilds only what that
+	# option changes, instead of every object again.
+	from=$BUILD/kunit/$seed
+	if [ -n "$seed" ] && [ ! -f "$out/.config" ] && [ -f "$from/.config" ]; then
+		exec 8>> "$from/.lock"
 		flock -s 8
-		find "$seed" -mindepth 1 -maxdepth 1 ! -name runs ! -name .lock \
+		find "$from" -mindepth 1 -maxdepth 1 ! -name runs ! -name .lock \
 			! -name .pfnguard-stamp -exec cp -a -t "$out" {} +
 		flock -u 8
-		echo "kernel $kernel: build directory seeded from $seed" > "$logs/seed.out"
+		echo "kernel $kernel: build directory seeded from $from" > "$logs/seed.out"
 	fi
 	# Host programs (objtool, kconfig, fixdep) through ccache too: each
 	# kernel's build directory builds its own.
