@@ -104,6 +104,13 @@ esac
 vfio_opts="MODULES PCI PCI_MSI INTEL_IOMMU IRQ_REMAP VFIO VFIO_PCI
 	IO_STRICT_DEVMEM BLK_DEV_INITRD DEVTMPFS DEVTMPFS_MOUNT TMPFS VFIO_MDEV
 	SAMPLES"
+# Left out of the x86_64 kernels besides configs/kunit/slim.kunitconfig:
+# ACPI's device drivers and CPU idle (the emulated IOMMU needs only the
+# ACPI tables), machine checks, thermal zones, suspend, and compressed
+# initrds (scripts/vfio.sh passes a plain cpio archive).
+x86_slim="ACPI_AC ACPI_BATTERY ACPI_FAN ACPI_PROCESSOR ACPI_THERMAL THERMAL
+	CPU_IDLE X86_MCE X86_DEBUG_FPU SUSPEND RD_GZIP RD_BZIP2 RD_LZMA RD_XZ RD_LZO RD_LZ4
+	RD_ZSTD"
 debug_opts="DEBUG_KERNEL PROVE_LOCKING DEBUG_VM KASAN DEBUG_ATOMIC_SLEEP
 	STRICT_FOLLOW_PFN"
 # What differs in 6.12: VFIO_MDEV has no prompt (the mtty sample selects
@@ -151,7 +158,14 @@ case $KVER:$kernel in
 6.1:*) ;;
 *:x86_64*) args+=(--kconfig_add CONFIG_TRANSPARENT_HUGEPAGE=y) ;;
 esac
-args=(--kunitconfig="$TOP/configs/kunit/$kunitconfig.kunitconfig" "${args[@]}")
+case $kernel in
+# kunit.py adds PCI over virtio to UML kernels; no test here uses it.
+uml*) args+=(--kconfig_add CONFIG_VIRTIO_UML=n
+	     --kconfig_add CONFIG_UML_PCI_OVER_VIRTIO=n) ;;
+x86_64*) for opt in $x86_slim; do args+=(--kconfig_add "CONFIG_$opt=n"); done ;;
+esac
+args=(--kunitconfig="$TOP/configs/kunit/$kunitconfig.kunitconfig"
+      --kunitconfig="$TOP/configs/kunit/slim.kunitconfig" "${args[@]}")
 
 # Expectations: the suite's cases in this mode, plus what the kernel adds.
 case $suite:$kernel:$mode in
