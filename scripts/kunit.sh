@@ -57,7 +57,8 @@
 # the VFIO scenario needs; riscv64-nommu is riscv64 without an MMU under
 # QEMU, built with CONFIG_WERROR and the touched files again with W=1;
 # x86_64-debug has lockdep, DEBUG_VM, KASAN, DEBUG_ATOMIC_SLEEP, the VFIO
-# options and CONFIG_STRICT_FOLLOW_PFN=y.
+# options and CONFIG_STRICT_FOLLOW_PFN=y.  Every kernel leaves out what
+# no test uses (configs/kunit/slim.kunitconfig, and x86_slim below).
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
