@@ -57,7 +57,8 @@
 # the VFIO scenario needs; riscv64-nommu is riscv64 without an MMU under
 # QEMU, built with CONFIG_WERROR and the touched files again with W=1;
 # x86_64-debug has lockdep, DEBUG_VM, KASAN, DEBUG_ATOMIC_SLEEP, the VFIO
-# options and CONFIG_STRICT_FOLLOW_PFN=y.  Every kernel leaves out what
+# options, CONFIG_STRICT_FOLLOW_PFN=y and tracing (CONFIG_FTRACE follows
+# CONFIG_DEBUG_KERNEL by default).  Every kernel leaves out what
 # no test uses (configs/kunit/slim.kunitconfig, and x86_slim below).
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
@@ -206,7 +207,7 @@ if [ "$KVER" != 6.1 ]; then
 	x86_64-warn|x86_64-refuse)
 		expect=("$KVER-mmu-${mode:-warn}" "$KVER-pmd-on" "$KVER-trace-on") ;;
 	x86_64-debug-strict)
-		expect=("$KVER-mmu-refuse" strict "$KVER-pmd-on" "$KVER-trace-off" debug) ;;
+		expect=("$KVER-mmu-refuse" strict "$KVER-pmd-on" "$KVER-trace-on" debug) ;;
 	riscv64-nommu-refuse)
 		suite=example only=example.example_simple_test expect=("$KVER-nommu") ;;
 	demo-uml-warn|demo-uml-refuse)
