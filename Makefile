@@ -25,7 +25,7 @@ help:
 	@echo "make demo    show the hazard, the refusal and the cure [KVER=6.12]"
 	@echo "make check   apply, check, build and boot both series [KVER=6.1|6.12: one]"
 	@echo "make audit   list the PFN lookups of a tree [KERNEL=path] with verdicts"
-	@echo "make bench   time the lookups in each mode (UML and x86_64) [KVER=6.12]"
+	@echo "make bench   time the lookups in each mode (x86_64 under QEMU) [KVER=6.12]"
 	@echo "make mutation  show that the tests catch a broken policy"
 	@echo "make nvidia NVSRC=dir  build NVIDIA's open driver against the patched kernel"
 	@echo "make tree    make build/tree/linux (KVER=6.12: build/6.12/tree/linux), a git tree to edit the series in"
@@ -47,7 +47,7 @@ check:
 demo: deps
 	@scripts/demo.sh
 
-# What the policy costs, per lookup, in one boot each on UML and x86_64.
+# What the policy costs, per lookup, in one boot on x86_64.
 bench: deps
 	@scripts/bench.sh
 

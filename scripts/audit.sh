@@ -22,8 +22,12 @@ mapfile -t files < <(grep -rlE --include='*.[ch]' \
 spatch_() {
 	spatch --very-quiet --no-includes --include-headers --sp-file "$cocci" "$@" "${files[@]}"
 }
-audit=$(spatch_ -D audit | sed -n "s/^$COCCI_NAME\\.cocci: //p" | sort -t: -k1,1 -k2,2n)
-report=$(spatch_ -D report | grep -E '^[^ ]+:[0-9]+:[0-9]+-[0-9]+: ' || true)
+# spatch's own failure fails the audit: an empty report must mean that
+# spatch found nothing, not that it did not run.
+audit=$(spatch_ -D audit) || { echo "audit: spatch failed" >&2; exit 2; }
+audit=$(sed -n "s/^$COCCI_NAME\\.cocci: //p" <<<"$audit" | sort -t: -k1,1 -k2,2n)
+report=$(spatch_ -D report) || { echo "audit: spatch failed" >&2; exit 2; }
+report=$(grep -E '^[^ ]+:[0-9]+:[0-9]+-[0-9]+: ' <<<"$report" || true)
 
 echo "Audit of $kernel ($(make -s kernelversion 2>/dev/null || echo unknown))"
 echo

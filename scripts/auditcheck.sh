@@ -1,8 +1,10 @@
 #!/bin/bash
 # auditcheck.sh SRC WHAT: checks of the coccinelle guard on the patched
 # tree SRC.  WHAT is one of
-#   pristine   make audit on the pristine tree reports exactly the call
-#              sites in configs/audit/pristine-unsafe-$KVER
+#   pristine   make audit on the pristine tree reports exactly the unsafe
+#              callers in configs/audit/pristine-unsafe-$KVER (file and
+#              function, once per call site; not line numbers, which a
+#              Debian point release may shift)
 #   patched    make audit on SRC reports none
 #   putback    a copy of SRC's vfio_iommu_type1.c with the raw lookup
 #              (follow_pte(), follow_pfnmap_start()) put back is reported
@@ -12,6 +14,9 @@
 #   coccicheck-o, coccicheck-o-sub  with O= outside SRC, and with O= a
 #              subdirectory of SRC: silent on drivers/vfio, and reports
 #              the raw lookup put back there
+# The coccicheck checks run in a copy of SRC made of hard links, where
+# the put-back file is a new file: SRC, which kernels are being built
+# from meanwhile, is never written.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -24,7 +29,7 @@ pristine)
 	out=$("$audit" || true)
 	echo "$out"
 	diff <(sed -e 's/#.*//' -e '/^$/d' "$TOP/configs/audit/pristine-unsafe-$KVER") \
-		<(unsafe_rows <<<"$out") ;;
+		<(unsafe_rows <<<"$out" | sed -E 's/^([^: ]+):[0-9]+ /\1 /') ;;
 patched)
 	"$audit" "$src" ;;
 putback)
@@ -42,16 +47,22 @@ coccicheck|coccicheck-o|coccicheck-o-sub)
 	# O= outside the tree (absolute paths) and O= a subdirectory of it
 	# ("../" paths): silent near the audited callers and in mm/, and it
 	# reports a raw lookup put back into vfio.
-	src=$(cd "$src" && pwd)
+	tree=$BUILD/cocci-tree/linux
+	rm -rf "$BUILD/cocci-tree"
+	mkdir -p "$BUILD/cocci-tree"
+	cp -al "$(cd "$src" && pwd)" "$tree"
+	rm -rf "$tree/.git"
 	case $2 in
 	coccicheck) o=() ;;
 	coccicheck-o) o=(O="$BUILD/cocci-out") ;;
-	coccicheck-o-sub) o=(O="$src/cocci-out") ;;
+	coccicheck-o-sub) o=(O="$tree/cocci-out") ;;
 	esac
-	cocci() { # DIR: the reports of make coccicheck on DIR
-		make -s -C "$src" "${o[@]}" coccicheck MODE=report M="$src/$1" \
-			COCCI="$src/scripts/coccinelle/api/$COCCI_NAME.cocci" 2>&1 |
-			grep -E '^[^ ]+:[0-9]+:[0-9]+-[0-9]+: ' || true
+	cocci() { # DIR: the reports of make coccicheck on DIR; fails if it does
+		make -s -C "$tree" "${o[@]}" coccicheck MODE=report M="$tree/$1" \
+			COCCI="$tree/scripts/coccinelle/api/$COCCI_NAME.cocci" \
+			> "$BUILD/cocci-tree/out" 2>&1 ||
+			{ cat "$BUILD/cocci-tree/out" >&2; echo "auditcheck: make coccicheck failed on $1" >&2; return 1; }
+		grep -E '^[^ ]+:[0-9]+:[0-9]+-[0-9]+: ' "$BUILD/cocci-tree/out" || true
 	}
 	# The verdicts do not depend on the layout: the O= layouts check
 	# the paths, on vfio alone.
@@ -65,12 +76,15 @@ coccicheck|coccicheck-o|coccicheck-o-sub)
 		echo "${o[*]:-in tree} M=$d: ${out:-no report}"
 		[ -z "$out" ] || exit 1
 	done
+	# The raw lookup put back: a new file in the copy (sed writes one and
+	# renames it), so SRC's, hard-linked, is untouched.
 	f=drivers/vfio/vfio_iommu_type1.c
-	trap 'git -C "$src" checkout -q -- "$f"; rm -rf "$src/cocci-out"' EXIT
-	sed -i "$PUTBACK" "$src/$f"
+	sed -i "$PUTBACK" "$tree/$f"
 	out=$(cocci drivers/vfio)
 	echo "${o[*]:-in tree} M=drivers/vfio with $PUTBACK_LOOKUP() put back:"
 	echo "$out"
+	cmp -s "$src/$f" "$tree/$f" && { echo "auditcheck: the put-back changed nothing" >&2; exit 1; }
+	rm -rf "$BUILD/cocci-tree" "$BUILD/cocci-out"
 	[ "$(grep -c "$f:[0-9]*:.*$PUTBACK_LOOKUP() outside mm/" <<<"$out")" -eq 2 ] ;;
 *)	echo "auditcheck: unknown check $2" >&2; exit 2 ;;
 esac

@@ -1,18 +1,29 @@
 #!/bin/bash
-# check.sh: pfnguard's test command.  Applies the series to the pristine
-# tree, checks the patches, builds and boots every KUnit configuration and
-# tests module linking; ends with "N passed, N failed".
+# check.sh: pfnguard's test command ("make check").  For each series it
+# prints its plan (every check it will run), applies the series to the
+# pristine tree, checks the patches, builds the test kernels and boots
+# every run of configs/runs; a planned check that does not run counts as
+# failed.  Ends with "N passed, N failed".
 #
-# KVER=6.1 or KVER=6.12 checks one kernel's series.  Without KVER, the
-# versions in CHECK_VERSIONS (default: both) are checked side by side,
-# each in a process of its own with its lines prefixed by its version and
-# its log in build/check-VERSION.log: while one boots a kernel under QEMU
-# or runs a single-threaded check, the other's build uses the idle core.
-# The last line adds them up.  RUNS can name a subset of the KUnit runs,
-# e.g. RUNS=uml-warn, and VFIO_RUNS a subset of the VFIO scenario's runs
-# (scripts/vfio.sh); DEBUG_RUNS=1 adds the runs of the lockdep/KASAN
-# kernel.
+# KVER=6.1 or KVER=6.12 checks one series.  Without KVER, the versions in
+# CHECK_VERSIONS (default: both) are checked side by side, each in a
+# process of its own with its lines prefixed by its version and its log
+# in build/check-VERSION.log; the last line adds them up.  RUNS names a
+# subset of the runs (configs/runs), DEBUG_RUNS=1 adds the runs of the
+# lockdep/KASAN kernel, STATIC=no leaves out the static checks (patches,
+# audit, sparse); the plan says what was narrowed.  V=1 prints every
+# check's log, not only a failed one's.
+#
+# The static checks are deterministic: a check that passed on the same
+# inputs (the patched and pristine trees' content, the harness's own
+# files, the tools' versions) passes again without running, and says so
+# ("PASS ... (cached: ...)").  Their verdicts live in
+# $PFNGUARD_CACHE/verdicts (~/.cache/pfnguard); FRESH=1 runs them all.
 set -euo pipefail
+
+# Ctrl-C (or a TERM) stops every check, build and QEMU of this process
+# group: background jobs of a script ignore SIGINT, not SIGTERM.
+trap 'trap - INT TERM; echo "check: interrupted" >&2; kill -TERM 0; exit 130' INT TERM
 
 if [ -z "${KVER:-}" ]; then
 	top=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,140 +46,182 @@ if [ -z "${KVER:-}" ]; then
 	exit
 fi
 . "$(dirname "$0")/env.sh"
+. "$TOP/scripts/runs.sh"
 
-# The runs of each version.  The lockdep/KASAN kernel (x86_64-debug) is
-# the costliest build of all; its runs are added by DEBUG_RUNS=1.
-case $KVER in
-6.1)
-	runs="uml-warn uml-report uml-refuse uml-bogus uml-strict
-		uml-strict-warn demo-uml-warn demo-uml-refuse x86_64-warn
-		x86_64-refuse riscv64-nommu-warn riscv64-nommu-refuse"
-	debug_runs="demo-x86_64-debug-refuse" ;;
-*)
-	runs="uml-warn uml-report uml-refuse uml-bogus uml-strict
-		uml-strict-warn demo-uml-warn demo-uml-refuse x86_64-warn
-		x86_64-refuse riscv64-nommu-refuse"
-	debug_runs="x86_64-debug-strict demo-x86_64-debug-refuse" ;;
-esac
-vfio_runs="vfio-warn vfio-report vfio-refuse"
-if [ -n "${DEBUG_RUNS:-}" ]; then
-	runs+=" $debug_runs"
-	vfio_runs+=" vfio-debug-strict"
-fi
-RUNS=${RUNS:-$runs}
-VFIO_RUNS=${VFIO_RUNS-$vfio_runs}
+sets=check
+[ -z "${DEBUG_RUNS:-}" ] || sets+=" debug"
+all_runs=$(runs $sets)
+RUNS=${RUNS:-$all_runs}
+for r in $RUNS; do
+	run_row "$r" || { echo "check: no run '$r' for Linux $KVER (configs/runs)" >&2; exit 2; }
+done
 src=$BUILD/check/linux
 logs=$BUILD/check/logs
 passed=0
 failed=0
+static=yes
+[ "${STATIC:-yes}" != no ] || static=no
 
-check() {
-	local name=$1 log t0 rc=0
+# The plan: every check, by name, before any runs.
+plan=("series applies to pristine $KVER with git am")
+static_checks=("series applies with patch -p1")
+while read -r p; do
+	static_checks+=("checkpatch --strict $(basename "$p")")
+done < <(series_patches)
+kdoc="kernel-doc -none on touched files"
+cocci_in="coccicheck: silent near the audited callers, reports a raw one (in tree)"
+cocci_o="coccicheck with O= outside the source tree: silent on vfio, reports the raw one"
+cocci_sub="coccicheck with O= inside the source tree: silent on vfio, reports the raw one"
+audit_pristine="make audit: the pristine tree has exactly the audited unsafe callers"
+audit_patched="make audit: the patched tree has no unaudited raw lookup"
+audit_putback="make audit: a raw $PUTBACK_LOOKUP() put back into vfio is reported"
+sparse="touched drivers build with W=1 C=1, no new warnings"
+static_checks+=("$kdoc" "$cocci_in" "$cocci_o" "$cocci_sub" "$audit_pristine"
+	"$audit_patched" "$audit_putback" "$sparse")
+[ "$static" = no ] || plan+=("${static_checks[@]}")
+for r in $RUNS; do plan+=("run $r"); done
+# The kernels of the runs, in the order the runs need them.
+kernels=
+for r in $RUNS; do
+	run_row "$r"
+	[[ " $kernels " == *" $run_kernel "* ]] || kernels+=" $run_kernel"
+done
+# The module-link tests (6.1) build against the x86_64 kernel.
+modlink_checks=()
+if [ "$KVER" = 6.1 ] && [[ " $kernels " == *" x86_64 "* ]]; then
+	modlink_checks=("Module.symvers: unsafe_follow_pfn exported, follow_pfn not"
+		"a proprietary module calling follow_pfn builds, linked to unsafe_follow_pfn"
+		"a GPL module calling follow_pfn builds, linked to unsafe_follow_pfn"
+		"modpost: unsafe_follow_pte is GPL-only"
+		"a GPL module calling unsafe_follow_pte builds"
+		"a proprietary module calling unsafe_follow_pfn builds")
+	plan+=("${modlink_checks[@]}")
+fi
+echo "plan: ${#plan[@]} checks"
+[ "$RUNS" = "$all_runs" ] || echo "plan: narrowed by RUNS to: $RUNS"
+[ "$static" = yes ] || echo "plan: narrowed by STATIC=no: no static checks"
+[ "$KVER" != 6.1 ] || [ ${#modlink_checks[@]} -gt 0 ] ||
+	echo "plan: narrowed by RUNS: no x86_64 kernel, no module-link tests"
+printf 'plan: %s\n' "${plan[@]}"
+
+declare -A ran=()
+check() { # NAME COMMAND...: run a planned check, its output in its log
+	local name=$1 log rc t
 	shift
-	log=$logs/$(tr -c 'a-zA-Z0-9_.-' '_' <<<"$name").log
+	log=$logs/$(printf '%s' "$name" | tr -c 'a-zA-Z0-9_.-' '_').log
 	echo "--- $name"
-	t0=$(date +%s)
-	"$@" > "$log" 2>&1 || rc=$?
+	ran[$name]=1
+	{ TIMEFORMAT='%0R %0U %0S'; time { rc=0; "$@" > "$log" 2>&1 || rc=$?; }; } 2> "$log.time"
+	read -r wall user sys < "$log.time"
+	t="${wall}s, cpu $((user + sys))s"
+	ran_ok=
 	if [ "$rc" -eq 0 ]; then
+		ran_ok=1
 		passed=$((passed + 1))
-		sed 's/^/  /' "$log" | tail -n 25
-		echo "PASS $name ($(( $(date +%s) - t0 ))s)"
+		[ -z "${V:-}" ] || sed 's/^/  /' "$log"
+		echo "PASS $name ($t)"
 	else
 		failed=$((failed + 1))
 		sed 's/^/  /' "$log" | tail -n 40
-		echo "FAIL $name ($(( $(date +%s) - t0 ))s, log: $log)"
+		echo "FAIL $name ($t, log: $log)"
 	fi
 }
-
-symvers() { # FILE: the exports that the license tests rely on
-	grep -P '\t(unsafe_)?follow_p(fn|te)\t' "$1"
-	grep -qP '\tunsafe_follow_pfn\tvmlinux\tEXPORT_SYMBOL\t' "$1" &&
-		! grep -qP '\tfollow_pfn\t' "$1"
+# The inputs of the static checks, as one key (see the top of this file).
+static_key() {
+	{
+		git -C "$src" rev-parse pfnguard-base^{tree} HEAD^{tree}
+		git -C "$src" diff HEAD
+		(cd "$TOP" && find scripts configs tests "patches/linux-$KVER" -type f \
+			-print0 | sort -z | xargs -0 sha256sum)
+		gcc --version | head -n 1
+		spatch --version 2>&1 | head -n 1
+		sparse --version 2>&1
+		perl -e 'print "$^V\n"'
+		python3 --version
+	} | sha256sum | cut -c1-32
 }
-
-verdict() {
+verdicts=${PFNGUARD_CACHE:-$HOME/.cache/pfnguard}/verdicts
+static_check() { # NAME COMMAND...: check, unless it passed on these inputs
+	local v
+	v=$verdicts/$(printf '%s %s' "$skey" "$1" | sha256sum | cut -c1-32)
+	if [ -z "${FRESH:-}" ] && [ -f "$v" ]; then
+		ran[$1]=1
+		passed=$((passed + 1))
+		echo "--- $1"
+		echo "PASS $1 (cached: passed on the same inputs, $(cat "$v"))"
+		return
+	fi
+	check "$@"
+	[ -z "${ran_ok:-}" ] || { mkdir -p "$verdicts"; date -u +'%F %T UTC' > "$v"; }
+}
+finish() {
+	local n
+	for n in "${plan[@]}"; do
+		[ -n "${ran[$n]:-}" ] || { echo "NOT RUN $n"; failed=$((failed + 1)); }
+	done
+	echo "check took $(( $(date +%s) - start ))s"
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 }
 
 "$TOP/scripts/deps.sh"
+rm -rf "$logs"
 mkdir -p "$logs"
 start=$(date +%s)
 
-check "series applies to pristine $KVER with git am" "$TOP/scripts/mktree.sh" "$src"
-[ "$failed" -eq 0 ] || { verdict; exit 1; }
-# Build the kernels of the runs in the background while the checks below,
-# most of them single-threaded, run: the runs then find them built.  A
-# build that fails here is simply done again, and reported, by its run.
-for run in $RUNS; do
+check "${plan[0]}" "$TOP/scripts/mktree.sh" "$src"
+[ "$failed" -eq 0 ] || { finish; exit 1; }
+# Build the kernels of the runs in the background, in the order the runs
+# need them, while the checks below, most of them single-threaded, run.
+# A kernel that fails to build here is built again, and reported, by its
+# first run.
+for k in $kernels; do
 	t0=$(date +%s)
 	r=built
-	BUILD_ONLY=1 "$TOP/scripts/kunit.sh" "$src" "$run" || r=failed
-	echo "build ahead: $run $r in $(( $(date +%s) - t0 ))s"
+	"$TOP/scripts/kernel.sh" "$src" "$k" > "$logs/build-$k.log" 2>&1 || r=failed
+	echo "build ahead: $k $r in $(( $(date +%s) - t0 ))s"
 done > "$logs/build-ahead.log" 2>&1 &
 ahead=$!
 
-check "series applies with patch -p1" "$TOP/scripts/patchp1.sh" "$src"
-while read -r p; do
-	check "checkpatch --strict $(basename "$p")" \
-		"$TOP/scripts/checkpatch.sh" "$src" "$p"
-done < <(series_patches)
-check "kernel-doc -none on touched files" "$TOP/scripts/kerneldoc.sh" "$src"
-
-check "coccicheck: silent near the audited callers, reports a raw one (in tree)" \
-	"$TOP/scripts/auditcheck.sh" "$src" coccicheck
-check "coccicheck with O= outside the source tree: silent on vfio, reports the raw one" \
-	"$TOP/scripts/auditcheck.sh" "$src" coccicheck-o
-check "coccicheck with O= inside the source tree: silent on vfio, reports the raw one" \
-	"$TOP/scripts/auditcheck.sh" "$src" coccicheck-o-sub
-check "make audit: the pristine tree has exactly the audited unsafe callers" \
-	"$TOP/scripts/auditcheck.sh" "$src" pristine
-check "make audit: the patched tree has no unaudited raw lookup" \
-	"$TOP/scripts/auditcheck.sh" "$src" patched
-check "make audit: a raw $PUTBACK_LOOKUP() put back into vfio is reported" \
-	"$TOP/scripts/auditcheck.sh" "$src" putback
-check "touched drivers build with W=1 C=1, no new warnings" \
-	"$TOP/scripts/buildproof.sh" "$src"
-
-# The NOMMU kernel is built last, while the VFIO runs boot the x86_64 one.
-for run in $RUNS; do
-	[[ $run == riscv64-* ]] || check "kunit $run" "$TOP/scripts/kunit.sh" "$src" "$run"
-done
-
-for run in $VFIO_RUNS; do
-	check "vfio $run: DMA through VFIO type1 under QEMU with an IOMMU" \
-		"$TOP/scripts/vfio.sh" "$src" "$run"
-done
-
-for run in $RUNS; do
-	[[ $run != riscv64-* ]] || check "kunit $run" "$TOP/scripts/kunit.sh" "$src" "$run"
-done
-
-has_run() { # RUN: is RUN one of $RUNS?
-	local r
-	for r in $RUNS; do
-		[ "$r" != "$1" ] || return 0
-	done
-	return 1
-}
-
-if [ "$KVER" = 6.1 ] && has_run x86_64-warn; then
-	kb=$BUILD/kunit/x86_64
-	check "Module.symvers: unsafe_follow_pfn exported, follow_pfn not" \
-		symvers "$kb/Module.symvers"
-	check "a proprietary module calling follow_pfn builds, linked to unsafe_follow_pfn" \
-		"$TOP/scripts/modlink.sh" "$kb" follow_pfn proprietary policed
-	check "a GPL module calling follow_pfn builds, linked to unsafe_follow_pfn" \
-		"$TOP/scripts/modlink.sh" "$kb" follow_pfn gpl policed
-	check "modpost: unsafe_follow_pte is GPL-only" \
-		"$TOP/scripts/modlink.sh" "$kb" unsafe_follow_pte proprietary gpl-only
-	check "a GPL module calling unsafe_follow_pte builds" \
-		"$TOP/scripts/modlink.sh" "$kb" unsafe_follow_pte gpl builds
-	check "a proprietary module calling unsafe_follow_pfn builds" \
-		"$TOP/scripts/modlink.sh" "$kb" unsafe_follow_pfn proprietary builds
+if [ "$static" = yes ]; then
+	skey=$(static_key)
+	static_check "series applies with patch -p1" "$TOP/scripts/patchp1.sh" "$src"
+	while read -r p; do
+		static_check "checkpatch --strict $(basename "$p")" \
+			"$TOP/scripts/checkpatch.sh" "$src" "$p"
+	done < <(series_patches)
+	static_check "$kdoc" "$TOP/scripts/kerneldoc.sh" "$src"
+	static_check "$cocci_in" "$TOP/scripts/auditcheck.sh" "$src" coccicheck
+	static_check "$cocci_o" "$TOP/scripts/auditcheck.sh" "$src" coccicheck-o
+	static_check "$cocci_sub" "$TOP/scripts/auditcheck.sh" "$src" coccicheck-o-sub
+	static_check "$audit_pristine" "$TOP/scripts/auditcheck.sh" "$src" pristine
+	static_check "$audit_patched" "$TOP/scripts/auditcheck.sh" "$src" patched
+	static_check "$audit_putback" "$TOP/scripts/auditcheck.sh" "$src" putback
+	static_check "$sparse" "$TOP/scripts/buildproof.sh" "$src"
 fi
+
+# The runs, kernel by kernel in the order they are built.
+for k in $kernels; do
+	for r in $RUNS; do
+		run_row "$r"
+		[ "$run_kernel" = "$k" ] || continue
+		if [ "$run_tests" = vfio ]; then
+			check "run $r" "$TOP/scripts/vfio.sh" "$src" "$r"
+		else
+			check "run $r" "$TOP/scripts/kunit.sh" "$src" "$r"
+		fi
+	done
+	if [ "$k" = x86_64 ] && [ ${#modlink_checks[@]} -gt 0 ]; then
+		kb=$("$TOP/scripts/kernel.sh" "$src" x86_64 2> "$logs/modlink-kernel.log") || kb=$BUILD/kunit/x86_64
+		check "${modlink_checks[0]}" "$TOP/scripts/modlink.sh" "$kb" symvers
+		check "${modlink_checks[1]}" "$TOP/scripts/modlink.sh" "$kb" follow_pfn proprietary policed
+		check "${modlink_checks[2]}" "$TOP/scripts/modlink.sh" "$kb" follow_pfn gpl policed
+		check "${modlink_checks[3]}" "$TOP/scripts/modlink.sh" "$kb" unsafe_follow_pte proprietary gpl-only
+		check "${modlink_checks[4]}" "$TOP/scripts/modlink.sh" "$kb" unsafe_follow_pte gpl builds
+		check "${modlink_checks[5]}" "$TOP/scripts/modlink.sh" "$kb" unsafe_follow_pfn proprietary builds
+	fi
+done
 
 wait "$ahead" || true
 grep '^build ahead:' "$logs/build-ahead.log" || true
-echo "check took $(( $(date +%s) - start ))s"
-verdict
+finish

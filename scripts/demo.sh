@@ -3,7 +3,7 @@
 # on the patched x86_64 kernel under QEMU, in mode warn (the default) and
 # with unsafe_follow_pfn=refuse, reported from that run's logs: what a
 # device's DMA through a stale IOVA did to the BAR's new owner.  Then the
-# staged half: the UML kernel's pfn_demo KUnit suite
+# staged half: the x86_64 kernel's pfn_demo KUnit suite
 # (mm/follow_pfn_demo_kunit.c) in both modes: what a kept PFN did to a
 # tmpfs file, what unsafe_follow_pfn() said, and how the mmu_notifier
 # pattern fared.
@@ -17,12 +17,12 @@ case $KVER in
 6.1) api=unsafe_follow_pfn ;;
 *) api=unsafe_follow_pfnmap_start ;;
 esac
-"$TOP/scripts/mktree.sh" "$src" > /dev/null
+"$TOP/scripts/mktree.sh" "$src"
 bad=0
 
 # The real interface: VFIO type1, an IOMMU, a device's DMA.
 vlog() { # MODE CASE: that boot's log
-	tr -d '\r' < "$BUILD/kunit/x86_64/runs/vfio-$1/$2.log" 2>/dev/null || true
+	tr -d '\r' < "$BUILD/kunit/x86_64/runs/vfio-$1/boots/$2.log" 2>/dev/null || true
 }
 step() { # MODE CASE STEP KEY: KEY's value on the case's line for STEP
 	vlog "$1" "$2" | grep -m1 "pfnguard-vfio: case=$2 step=$3 " |
@@ -53,25 +53,25 @@ vfio() { # MODE
 	vlog "$m" $c | grep -m1 'DMAR: \[DMA Write' | sed 's/^/   IOMMU: /' || true
 	echo "   cases: $(grep -cE '^ *[a-z_0-9]+ +ok [0-9]+ vfio' "$BUILD/demo-vfio-$m.log" || true) passed" \
 		"of $(grep -cE '^ *[a-z_0-9]+ +(ok|not ok|no result)' "$BUILD/demo-vfio-$m.log" || true)" \
-		"($rel/kunit/x86_64/runs/vfio-$m/)"
+		"($rel/kunit/x86_64/runs/vfio-$m/boots/)"
 }
 vfio warn
 vfio refuse
 echo
 
-# The staged half, on UML.
+# The staged half, in the same x86_64 kernel.
 # The demonstration calls the allowing mode "default", refuse "strict".
 mode() { if [ "$1" = default ]; then echo warn; else echo refuse; fi; }
-run() { # POLICY: build (once) and boot the run demo-uml-MODE
-	say "building and booting demo-uml-$(mode "$1") (the build takes minutes)"
-	"$TOP/scripts/kunit.sh" "$src" "demo-uml-$(mode "$1")" > "$BUILD/demo-$1.log" 2>&1 ||
+run() { # POLICY: boot the run demo-x86_64-MODE
+	say "booting demo-x86_64-$(mode "$1")"
+	"$TOP/scripts/kunit.sh" "$src" "demo-x86_64-$(mode "$1")" > "$BUILD/demo-$1.log" 2>&1 ||
 		{ tail -n 20 "$BUILD/demo-$1.log"; bad=1; }
 }
 run default
 run strict
 
 log() { # POLICY: that run's kernel logs, one boot per case
-	local d=$BUILD/kunit/uml/runs/demo-uml-$(mode "$1")
+	local d=$BUILD/kunit/x86_64/runs/demo-x86_64-$(mode "$1")/boots
 	if compgen -G "$d/*.log" > /dev/null; then cat "$d"/*.log | tr -d '\r'; fi
 }
 # val POLICY WHAT KEY: KEY's value on the log line "pfnguard-demo: WHAT ..."
@@ -84,7 +84,7 @@ result() { log "$1" | sed -nE "s/^[[:space:]]*((not )?ok [0-9]+ $2( .*)?)$/\1/p"
 hazard() { # POLICY
 	local p=$1
 	v() { val "$p" "$p step=$1" "$2"; }
-	[ -n "$(v lookup ret)" ] || { echo "   no demo output: see $rel/kunit/uml/runs/demo-uml-$(mode "$p")/"; return; }
+	[ -n "$(v lookup ret)" ] || { echo "   no demo output: see $rel/kunit/x86_64/runs/demo-x86_64-$(mode "$p")/"; return; }
 	echo "   consumer  $api() returned $(v lookup ret), pfn $(v lookup pfn)" \
 		"(the buffer is pfn $(v lookup buffer_pfn)); TAINT_USER $(v lookup taint_user)"
 	echo "   exporter  moved the buffer to pfn $(v move new_pfn), freed pfn $(v move old_pfn)"
@@ -144,7 +144,7 @@ allocator and page cache, $api()'s warning, taint and
 refusal, the mmu_interval_notifier and, for the safe pattern, the race:
 half of the moves are made while the consumer holds a PFN it has not
 yet checked, and each of those must be caught.
-Full logs: $rel/kunit/uml/runs/demo-uml-{warn,refuse}/
+Full logs: $rel/kunit/x86_64/runs/demo-x86_64-{warn,refuse}/
 TXT
 
 echo "Expectations (configs/expect/*demo-*): $(cat "$BUILD"/demo-{default,strict}.log | grep -c 'FAIL:' || true) failed."

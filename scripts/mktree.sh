@@ -9,8 +9,11 @@ set -euo pipefail
 dir=${1:?usage: mktree.sh DIR}
 [ -r "$TARBALL" ] || { echo "mktree: $TARBALL missing (apt-get install linux-source-$KVER)" >&2; exit 1; }
 
-name=$(git -C "$TOP" config user.name)
-email=$(git -C "$TOP" config user.email)
+# The tree's commits (the base and those git am makes) are committed as
+# the repository's configured git identity, or, on a machine that has
+# none, as a name of the tree's own: no identity is needed to check.
+name=$(git -C "$TOP" config user.name || echo pfnguard)
+email=$(git -C "$TOP" config user.email || echo pfnguard@localhost.invalid)
 g() { git -C "$dir" "$@"; }
 
 if [ ! -d "$dir/.git" ]; then

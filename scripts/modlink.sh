@@ -1,17 +1,25 @@
 #!/bin/bash
+# modlink.sh KBUILD symvers: KBUILD's Module.symvers exports
+# unsafe_follow_pfn (to any module) and not follow_pfn.
 # modlink.sh KBUILD LOOKUP LICENSE WANT: build tests/modules/pfn_lookup
 # against the kernel build directory KBUILD, calling LOOKUP (follow_pfn,
 # unsafe_follow_pfn or unsafe_follow_pte) under LICENSE (gpl or
 # proprietary).  WANT is "builds", "gpl-only" (modpost refuses a
-# GPL-only symbol to the module), "undefined" (the symbol is not
-# exported at all) or "policed" (the module builds, and the symbol it
-# links to for the lookup is unsafe_follow_pfn, not LOOKUP).
+# GPL-only symbol to the module) or "policed" (the module builds, and
+# the symbol it links to for the lookup is unsafe_follow_pfn, not
+# LOOKUP).
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
 kbuild=${1:?usage: modlink.sh KBUILD LOOKUP LICENSE WANT}
-lookup=$2 license=$3 want=$4
 [ -f "$kbuild/Module.symvers" ] || { echo "modlink: no Module.symvers in $kbuild" >&2; exit 1; }
+if [ "${2:?usage: modlink.sh KBUILD symvers|LOOKUP LICENSE WANT}" = symvers ]; then
+	grep -P '\t(unsafe_)?follow_p(fn|te)\t' "$kbuild/Module.symvers" || true
+	grep -qP '\tunsafe_follow_pfn\tvmlinux\tEXPORT_SYMBOL\t' "$kbuild/Module.symvers"
+	! grep -qP '\tfollow_pfn\t' "$kbuild/Module.symvers"
+	exit
+fi
+lookup=$2 license=${3:?} want=${4:?}
 
 work=$BUILD/modlink/$lookup-$license
 rm -rf "$work"
@@ -34,12 +42,10 @@ builds)
 	[ $rc -eq 0 ] && [ -f "$work/pfn_lookup.ko" ] ;;
 gpl-only)
 	[ $rc -ne 0 ] && grep -q "GPL-incompatible module pfn_lookup.ko uses GPL-only symbol '$lookup'" "$work/build.log" ;;
-undefined)
-	[ $rc -ne 0 ] && grep -q "\"$lookup\" \[.*pfn_lookup.ko\] undefined" "$work/build.log" ;;
 policed)
 	[ $rc -eq 0 ] && [ -f "$work/pfn_lookup.ko" ] || exit 1
 	syms=$(nm -u "$work/pfn_lookup.ko" | awk '{ print $2 }')
 	echo "    undefined symbols of pfn_lookup.ko:" $syms
 	grep -qx unsafe_follow_pfn <<<"$syms" && ! grep -qx "$lookup" <<<"$syms" ;;
-*)	echo "modlink: WANT must be builds, gpl-only, undefined or policed" >&2; exit 2 ;;
+*)	echo "modlink: WANT must be builds, gpl-only or policed" >&2; exit 2 ;;
 esac

@@ -17,28 +17,28 @@ failed=0
 case $KVER in
 6.1)
 	mutations=(
-		"refuse mode hands out the PFN|uml-refuse|mm/util.c|	if (mode == UNSAFE_PFN_REFUSE) {|	if (0) {"
-		"allowing modes do not taint|uml-warn|mm/util.c|		add_taint(TAINT_USER, LOCKDEP_STILL_OK);|		(void)0;"
-		"warn mode warns on every use|uml-warn|mm/util.c|		WARN_ONCE(1, \"%s: %ps keeps PFNs of a user mapping without an mmu_notifier; boot with unsafe_follow_pfn=refuse to refuse this\\n\",|		WARN(1, \"%s: %ps keeps PFNs of a user mapping without an mmu_notifier; boot with unsafe_follow_pfn=refuse to refuse this\\n\","
-		"report mode warns|uml-report|mm/util.c|	if (mode == UNSAFE_PFN_WARN)|	if (mode <= UNSAFE_PFN_WARN)"
-		"the policy runs before the lookup's own checks|uml-warn|mm/util.c|	ret = follow_pfn(vma, address, &found);|	ret = unsafe_pfn_lookup_policy(\"unsafe_follow_pfn\", _RET_IP_, vma->vm_mm, address, 0) ?: follow_pfn(vma, address, &found);"
-		"unsafe_follow_pfn skips the policy, unsafe_follow_pte does not|uml-warn|mm/util.c|	ret = unsafe_pfn_lookup_policy(\"unsafe_follow_pfn\", _RET_IP_,|	ret = 0 && unsafe_pfn_lookup_policy(\"unsafe_follow_pfn\", _RET_IP_,"
-		"the sysctl lets a weakening through|uml-warn|mm/util.c|	if (mode < unsafe_pfn_mode) {|	if (0) {"
-		"COW copies are handed out|uml-refuse|mm/memory.c|	if (vm_normal_page(vma, address, **ptepp)) {|	if (0) {"
+		"refuse mode hands out the PFN|x86_64-refuse|mm/util.c|	if (mode == UNSAFE_PFN_REFUSE) {|	if (0) {"
+		"allowing modes do not taint|x86_64-warn|mm/util.c|		add_taint(TAINT_USER, LOCKDEP_STILL_OK);|		(void)0;"
+		"warn mode warns on every use|x86_64-warn|mm/util.c|		WARN_ONCE(1, \"%s: %ps keeps PFNs of a user mapping without an mmu_notifier; boot with unsafe_follow_pfn=refuse to refuse this\\n\",|		WARN(1, \"%s: %ps keeps PFNs of a user mapping without an mmu_notifier; boot with unsafe_follow_pfn=refuse to refuse this\\n\","
+		"report mode warns|x86_64-report|mm/util.c|	if (mode == UNSAFE_PFN_WARN)|	if (mode <= UNSAFE_PFN_WARN)"
+		"the policy runs before the lookup's own checks|x86_64-warn|mm/util.c|	ret = follow_pfn(vma, address, &found);|	ret = unsafe_pfn_lookup_policy(\"unsafe_follow_pfn\", _RET_IP_, vma->vm_mm, address, 0) ?: follow_pfn(vma, address, &found);"
+		"unsafe_follow_pfn skips the policy, unsafe_follow_pte does not|x86_64-warn|mm/util.c|	ret = unsafe_pfn_lookup_policy(\"unsafe_follow_pfn\", _RET_IP_,|	ret = 0 && unsafe_pfn_lookup_policy(\"unsafe_follow_pfn\", _RET_IP_,"
+		"the sysctl lets a weakening through|x86_64-warn|mm/util.c|	if (mode < unsafe_pfn_mode) {|	if (0) {"
+		"COW copies are handed out|x86_64-refuse|mm/memory.c|	if (vm_normal_page(vma, address, **ptepp)) {|	if (0) {"
 		"NOMMU: refuse mode hands out the PFN|riscv64-nommu-refuse|mm/util.c|	if (mode == UNSAFE_PFN_REFUSE) {|	if (0) {"
 		"vfio: the first lookup bypasses the policy|vfio-refuse|drivers/vfio/vfio_iommu_type1.c|	ret = unsafe_follow_pte(vma->vm_mm, vaddr, &ptep, &ptl);|	ret = follow_pte(vma->vm_mm, vaddr, &ptep, &ptl);"
 		"vfio: the lookup after fixup_user_fault() bypasses the policy|vfio-refuse|drivers/vfio/vfio_iommu_type1.c|		ret = unsafe_follow_pte(vma->vm_mm, vaddr, &ptep, &ptl);|		ret = follow_pte(vma->vm_mm, vaddr, &ptep, &ptl);"
 	) ;;
 *)
 	mutations=(
-		"refuse mode hands out the PFN|uml-refuse|mm/util.c|	if (mode == UNSAFE_PFN_REFUSE) {|	if (0) {"
-		"the boot parameter is not taken|uml-refuse|mm/util.c|		unsafe_pfn_mode = mode;|		(void)mode;"
-		"allowing modes do not taint|uml-warn|mm/util.c|		add_taint(TAINT_USER, LOCKDEP_STILL_OK);|		(void)0;"
-		"warn mode warns on every use|uml-warn|mm/util.c|		WARN_ONCE(1, \"%s: %ps keeps PFNs of a user mapping without an mmu_notifier; boot with unsafe_follow_pfn=refuse to refuse this\\n\",|		WARN(1, \"%s: %ps keeps PFNs of a user mapping without an mmu_notifier; boot with unsafe_follow_pfn=refuse to refuse this\\n\","
-		"report mode warns|uml-report|mm/util.c|	if (mode == UNSAFE_PFN_WARN)|	if (mode <= UNSAFE_PFN_WARN)"
-		"the sysctl lets a weakening through|uml-warn|mm/util.c|	if (mode < unsafe_pfn_mode) {|	if (0) {"
-		"COW copies are handed out|uml-warn|mm/memory.c|	if (found.ptep && vm_normal_page(found.vma, found.address,|	if (0 && found.ptep && vm_normal_page(found.vma, found.address,"
-		"a refusal writes the caller's args|uml-refuse|mm/memory.c|		follow_pfnmap_end(&found);|		follow_pfnmap_end(&found); *args = found;"
+		"refuse mode hands out the PFN|x86_64-refuse|mm/util.c|	if (mode == UNSAFE_PFN_REFUSE) {|	if (0) {"
+		"the boot parameter is not taken|x86_64-refuse|mm/util.c|		unsafe_pfn_mode = mode;|		(void)mode;"
+		"allowing modes do not taint|x86_64-warn|mm/util.c|		add_taint(TAINT_USER, LOCKDEP_STILL_OK);|		(void)0;"
+		"warn mode warns on every use|x86_64-warn|mm/util.c|		WARN_ONCE(1, \"%s: %ps keeps PFNs of a user mapping without an mmu_notifier; boot with unsafe_follow_pfn=refuse to refuse this\\n\",|		WARN(1, \"%s: %ps keeps PFNs of a user mapping without an mmu_notifier; boot with unsafe_follow_pfn=refuse to refuse this\\n\","
+		"report mode warns|x86_64-report|mm/util.c|	if (mode == UNSAFE_PFN_WARN)|	if (mode <= UNSAFE_PFN_WARN)"
+		"the sysctl lets a weakening through|x86_64-warn|mm/util.c|	if (mode < unsafe_pfn_mode) {|	if (0) {"
+		"COW copies are handed out|x86_64-warn|mm/memory.c|	if (found.ptep && vm_normal_page(found.vma, found.address,|	if (0 && found.ptep && vm_normal_page(found.vma, found.address,"
+		"a refusal writes the caller's args|x86_64-refuse|mm/memory.c|		follow_pfnmap_end(&found);|		follow_pfnmap_end(&found); *args = found;"
 		"PMD-level entries are taken for normal pages|x86_64-warn|mm/memory.c|	if (found.ptep && vm_normal_page(found.vma, found.address,|	if (!found.ptep || vm_normal_page(found.vma, found.address,"
 		"a refusal fires no event|x86_64-refuse|mm/util.c|		trace_unsafe_pfn_lookup(api, caller, mm, address, pfn, -EPERM,|		if (0) trace_unsafe_pfn_lookup(api, caller, mm, address, pfn, -EPERM,"
 		"vfio: the first lookup bypasses the policy|vfio-refuse|drivers/vfio/vfio_iommu_type1.c|	ret = unsafe_follow_pfnmap_start(&args);|	ret = follow_pfnmap_start(&args);"
@@ -46,7 +46,7 @@ case $KVER in
 	) ;;
 esac
 
-"$TOP/scripts/mktree.sh" "$src" > /dev/null
+"$TOP/scripts/mktree.sh" "$src"
 mkdir -p "$BUILD/mutation"
 for m in "${mutations[@]}"; do
 	IFS='|' read -r name run file from to <<<"$m"
@@ -63,7 +63,7 @@ for m in "${mutations[@]}"; do
 	awk '$0 == ENVIRON["FROM"] { $0 = ENVIRON["TO"] } { print }' \
 		"$src/$file" > "$src/$file.mut" && mv "$src/$file.mut" "$src/$file"
 	say "mutation: $name ($run)"
-	log=$BUILD/mutation/$(tr -c 'a-zA-Z0-9_.-' '_' <<<"$name").log
+	log=$BUILD/mutation/$(printf '%s' "$name" | tr -c 'a-zA-Z0-9_.-' '_').log
 	script=kunit.sh
 	[[ $run != vfio-* ]] || script=vfio.sh
 	if "$TOP/scripts/$script" "$src" "$run" > "$log" 2>&1; then

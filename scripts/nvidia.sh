@@ -11,13 +11,10 @@ set -euo pipefail
 
 nv=$(cd "${1:?usage: nvidia.sh NVSRC}" && pwd)
 src=$BUILD/check/linux
-kb=$BUILD/kunit/x86_64
-"$TOP/scripts/mktree.sh" "$src" > /dev/null
-if [ ! -f "$kb/Module.symvers" ]; then
-	say "building the x86_64 kernel (run x86_64-warn)"
-	"$TOP/scripts/kunit.sh" "$src" x86_64-warn > "$BUILD/nvidia-kernel.log" 2>&1 || true
-fi
-[ -f "$kb/Module.symvers" ] || { echo "nvidia: no kernel build in $kb" >&2; exit 1; }
+"$TOP/scripts/mktree.sh" "$src"
+say "building the x86_64 kernel (scripts/kernel.sh; nothing to do if built)"
+kb=$("$TOP/scripts/kernel.sh" "$src" x86_64 2> "$BUILD/nvidia-kernel.log") ||
+	{ tail -n 20 "$BUILD/nvidia-kernel.log"; echo "nvidia: the kernel did not build" >&2; exit 1; }
 
 log=$BUILD/nvidia-$(basename "$nv").log
 say "building $(basename "$nv") against $kb (log: $log)"

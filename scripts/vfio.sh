@@ -3,50 +3,30 @@
 # kselftest-harness program) on an x86_64 kernel built from the patched
 # tree SRC, in QEMU with an emulated Intel IOMMU, two edu DMA engines and
 # an ivshmem BAR.  One boot per test case (PFNGUARD_TEST=CASE), each log
-# in build/kunit/KERNEL/runs/RUN/CASE.log, held against configs/expect/.
-#
-#   run                 kernel        unsafe_follow_pfn=
-#   vfio-warn           x86_64        (default)
-#   vfio-report         x86_64        report
-#   vfio-refuse         x86_64        refuse
-#   vfio-debug-strict   x86_64-debug  (CONFIG_STRICT_FOLLOW_PFN=y: refuse)
-#
-# The same runs exist for Linux 6.12 (KVER=6.12), with the expectations
-# configs/expect/6.12-vfio-*.
+# in build/kunit/KERNEL/runs/RUN/boots/CASE.log, held against the run's
+# expectations.  The runs are the lines of configs/runs whose tests are
+# "vfio": vfio-warn, vfio-report, vfio-refuse, vfio-debug-strict.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
+. "$TOP/scripts/runs.sh"
 
-src=${1:?usage: vfio.sh SRC RUN}
+src=$(cd "${1:?usage: vfio.sh SRC RUN}" && pwd)
 run=${2:?usage: vfio.sh SRC RUN}
-mode=
+run_row "$run" && [ "$run_tests" = vfio ] ||
+	{ echo "vfio.sh: no VFIO run '$run' for Linux $KVER (configs/runs)" >&2; exit 2; }
+mode=$run_mode
 # A boot takes seconds (a minute with KASAN); one that hangs is a failure.
 boot_timeout=300
-case $run in
-vfio-warn) kernel=x86_64 expect=(vfio-warn) ;;
-vfio-report) kernel=x86_64 mode=report expect=(vfio-report) ;;
-vfio-refuse) kernel=x86_64 mode=refuse expect=(vfio-refuse) ;;
-vfio-debug-strict) kernel=x86_64-debug expect=(vfio-refuse debug) boot_timeout=600 ;;
-*)	echo "vfio.sh: unknown run '$run'" >&2; exit 2 ;;
-esac
-# Other kernel versions name their own lookup: their own expectations.
-[ "$KVER" = 6.1 ] || expect=("${expect[@]/#vfio-/$KVER-vfio-}")
-expect=("${expect[@]/#/$TOP/configs/expect/}")
-out=$BUILD/kunit/$kernel
-logs=$out/runs/$run
-work=$out/vfio
+[ "$run_kernel" = x86_64 ] || boot_timeout=600
 test=$TOP/tests/vfio/vfio_pfn_dma.c
 
-# The kernel (kunit.py builds it; incremental) and its UAPI headers.
-say "vfio $run: kernel $kernel"
-case $kernel in
-x86_64) BUILD_ONLY=1 "$TOP/scripts/kunit.sh" "$src" x86_64-warn ;;
-x86_64-debug)
-	[ "$KVER" = 6.1 ] && b=demo-x86_64-debug-refuse || b=x86_64-debug-strict
-	BUILD_ONLY=1 "$TOP/scripts/kunit.sh" "$src" "$b" ;;
-esac
+# The kernel and its UAPI headers (scripts/kernel.sh).
+say "vfio $run: kernel $run_kernel"
+out=$("$TOP/scripts/kernel.sh" "$src" "$run_kernel")
+logs=$out/runs/$run
+work=$out/vfio
 rm -rf "$logs"
-mkdir -p "$logs" "$work"
-make -s -C "$src" O="$out" ARCH=x86_64 headers
+mkdir -p "$logs/boots" "$logs/cases" "$work"
 
 # The test, static, against this tree's headers and kselftest harness.
 gcc -static -O2 -Wall -Wextra -Werror -I"$out/usr/include" \
@@ -71,7 +51,9 @@ mdev=$out/drivers/vfio/mdev/mdev.ko
 
 # The ivshmem device's memory: a file of the host.
 truncate -s 1M "$work/ivshmem"
-args=(-machine q35,accel=tcg -m 1G -smp 1 -nographic -no-reboot
+# -nodefaults: no network card (its option ROM) and no VGA to start.
+args=(-machine q35,accel=tcg -m 1G -smp 1 -nodefaults -display none
+      -serial stdio -no-reboot
       -device intel-iommu,intremap=on -device edu -device edu
       -object "memory-backend-file,id=shm,share=on,mem-path=$work/ivshmem,size=1M"
       -device ivshmem-plain,memdev=shm
@@ -82,15 +64,20 @@ cmdline="console=ttyS0 intel_iommu=on kunit.filter_glob=none panic=-1 no_timer_c
 [ -z "$mode" ] || cmdline+=" unsafe_follow_pfn=$mode"
 
 rc=0
-cases=$(sed -nE 's/^TEST_F_TIMEOUT\(vfio, ([a-z0-9_]+),.*/\1/p' "$test")
+# The program names its cases: with PFNGUARD_TEST matching none, every
+# case skips before it touches anything, here on the host too.
+cases=$(PFNGUARD_TEST=: "$work/vfio_pfn_dma" 2>&1 |
+	sed -nE 's/^ok [0-9]+ vfio\.([a-z0-9_]+) # SKIP.*/\1/p' || true)
+[ -n "$cases" ] || { echo "vfio.sh: the test program listed no cases" >&2; exit 1; }
 for c in $cases; do
 	: > "$work/ivshmem"
 	truncate -s 1M "$work/ivshmem"
 	timeout "$boot_timeout" qemu-system-x86_64 "${args[@]}" \
 		-append "$cmdline PFNGUARD_TEST=$c" < /dev/null \
-		> "$logs/$c.log" 2>&1 || rc=$?
+		> "$logs/boots/$c.log" 2>&1 || rc=$?
+	cp "$logs/boots/$c.log" "$logs/cases/"
 	printf '    %-28s %s\n' "$c" \
-		"$(tr -d '\r' < "$logs/$c.log" | grep -E "^(not )?ok [0-9]+ vfio\.$c\$" || echo "no result")"
+		"$(tr -d '\r' < "$logs/boots/$c.log" | grep -E "^(not )?ok [0-9]+ vfio\.$c\$" || echo "no result")"
 done
 [ $rc -eq 0 ] || { echo "vfio.sh: QEMU failed ($rc), see $logs" >&2; exit 1; }
-exec "$TOP/scripts/expect.sh" "$logs" "${expect[@]}"
+exec "$TOP/scripts/expect.sh" "$logs" "${run_expect[@]}"
