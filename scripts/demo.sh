@@ -31,7 +31,7 @@ step() { # MODE CASE STEP KEY: KEY's value on the case's line for STEP
 vfio() { # MODE
 	local m=$1 c=stale_iova_new_owner
 	say "booting the VFIO scenario, mode $m (x86_64 under QEMU; the build takes minutes)"
-	"$TOP/scripts/vfio.sh" "$src" "vfio-$m" > "$BUILD/demo-vfio-$m.log" 2>&1 ||
+	VFIO_CASES=$c "$TOP/scripts/vfio.sh" "$src" "vfio-$m" > "$BUILD/demo-vfio-$m.log" 2>&1 ||
 		{ tail -n 20 "$BUILD/demo-vfio-$m.log"; bad=1; }
 	echo
 	echo "== VFIO, mode $m: a process maps an ivshmem BAR (sysfs resource2) for its device's DMA"
@@ -51,9 +51,8 @@ vfio() { # MODE
 		echo "   => USE-AFTER-FREE: the device wrote into memory the BAR's new owner holds"
 	fi
 	vlog "$m" $c | grep -m1 'DMAR: \[DMA Write' | sed 's/^/   IOMMU: /' || true
-	echo "   cases: $(grep -cE '^ *[a-z_0-9]+ +ok [0-9]+ vfio' "$BUILD/demo-vfio-$m.log" || true) passed" \
-		"of $(grep -cE '^ *[a-z_0-9]+ +(ok|not ok|no result)' "$BUILD/demo-vfio-$m.log" || true)" \
-		"($rel/kunit/x86_64/runs/vfio-$m/boots/)"
+	echo "   test case $c: $(vlog "$m" $c | grep -m1 -oE "^(not )?ok [0-9]+ vfio\.$c$" || echo "no result")" \
+		"(its log: $rel/kunit/x86_64/runs/vfio-$m/boots/$c.log; make check boots all cases)"
 }
 vfio warn
 vfio refuse

@@ -101,6 +101,10 @@ if [ -n "$seed" ] && [ ! -f "$out/.config" ]; then
 	find "$from" -mindepth 1 -maxdepth 1 ! -name runs ! -name .lock \
 		! -name .pfnguard-key -exec cp -a -t "$out" {} +
 	flock -u 8
+	# objtool's own build records absolute paths: point them here, or
+	# objtool is rebuilt, and with it every object.
+	grep -rlF --include='.*.cmd' "$from/" "$out/tools" 2>/dev/null |
+		xargs -r sed -i "s|$from/|$out/|g"
 	echo "kernel.sh: $kernel starts from a copy of $from" >&2
 fi
 fragment > "$out/pfnguard.config"

@@ -16,12 +16,22 @@ name=$(git -C "$TOP" config user.name || echo pfnguard)
 email=$(git -C "$TOP" config user.email || echo pfnguard@localhost.invalid)
 g() { git -C "$dir" "$@"; }
 
-if [ ! -d "$dir/.git" ]; then
+# The pristine tree of a tarball is committed once per machine: a bare
+# repository in $PFNGUARD_CACHE/base, named by the tarball's checksum,
+# that every clone's trees are cloned from (hard links, no copy).
+base=${PFNGUARD_CACHE:-$HOME/.cache/pfnguard}/base/$(sha256sum "$TARBALL" | cut -c1-32).git
+if [ ! -d "$dir/.git" ] && [ -d "$base" ]; then
+	say "checking out the pristine tree ($base) into $dir"
+	rm -rf "$dir.tmp"
+	git clone -q --no-checkout "$base" "$dir.tmp"
+	git -C "$dir.tmp" checkout -q -B main pfnguard-base
+	mv "$dir.tmp" "$dir"
+elif [ ! -d "$dir/.git" ]; then
 	say "extracting $(basename "$TARBALL") into $dir"
 	rm -rf "$dir.tmp"
 	mkdir -p "$dir.tmp"
 	tar -xf "$TARBALL" -C "$dir.tmp" --strip-components=1
-	git -C "$dir.tmp" init -q
+	git -C "$dir.tmp" init -q -b main
 	git -C "$dir.tmp" config user.name "$name"
 	git -C "$dir.tmp" config user.email "$email"
 	# Debian's top-level .gitignore ignores "/*": add everything by force
@@ -31,8 +41,14 @@ if [ ! -d "$dir/.git" ]; then
 	deb=$(dpkg-query -W -f='${Version}' "linux-source-$KVER" 2>/dev/null || echo unknown)
 	git -C "$dir.tmp" commit -q -m "Linux $ver (Debian linux-source-$KVER $deb, pristine)"
 	git -C "$dir.tmp" tag pfnguard-base
+	mkdir -p "$(dirname "$base")"
+	rm -rf "$base.tmp"
+	git clone -q --bare "$dir.tmp" "$base.tmp"
+	mv -T "$base.tmp" "$base" 2>/dev/null || rm -rf "$base.tmp"
 	mv "$dir.tmp" "$dir"
 fi
+git -C "$dir" config user.name "$name"
+git -C "$dir" config user.email "$email"
 
 stamp=$(series_patches | xargs cat "$PATCHES/series" | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$dir/.git/pfnguard-series" 2>/dev/null)" = "$stamp" ] &&
