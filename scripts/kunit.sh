@@ -26,8 +26,9 @@ x86_64*) karch=(--arch=x86_64) ;;
 riscv64-nommu) karch=(--qemu_config="$TOP/configs/qemu/riscv64_nommu.py"
 		      --cross_compile=riscv64-linux-gnu-) ;;
 esac
-kargs=()
-[ -z "$run_mode" ] || kargs=(--kernel_args "unsafe_follow_pfn=$run_mode")
+# panic=-1: a kernel that panics ends its boot (-no-reboot) at once.
+kargs=(--kernel_args panic=-1)
+[ -z "$run_mode" ] || kargs+=(--kernel_args "unsafe_follow_pfn=$run_mode")
 # A boot takes seconds; one that hangs is a failure (KASAN: a minute).
 kunit() { # GLOB [ARGS]: one boot of the kernel, running the tests GLOB
 	(cd "$src" && python3 tools/testing/kunit/kunit.py exec \
