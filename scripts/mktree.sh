@@ -49,6 +49,9 @@ elif [ ! -d "$dir/.git" ]; then
 fi
 git -C "$dir" config user.name "$name"
 git -C "$dir" config user.email "$email"
+# The coccinelle checks hard-link the tree (scripts/auditcheck.sh), which
+# changes every file's ctime: git is not to re-read the tree for that.
+git -C "$dir" config core.trustctime false
 
 stamp=$(series_patches | xargs cat "$PATCHES/series" | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$dir/.git/pfnguard-series" 2>/dev/null)" = "$stamp" ] &&
