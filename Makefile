@@ -7,9 +7,11 @@ ifdef KVER
 export KVER
 endif
 # DEBUG_RUNS=1: "make check" also builds and boots the lockdep/KASAN kernel.
-ifdef DEBUG_RUNS
-export DEBUG_RUNS
-endif
+# RUNS="run ...": only those runs of configs/runs; STATIC=no: no static
+# checks; FRESH=1: run the static checks even where a verdict is cached;
+# V=1: print every check's log.  (The scripts read them from the
+# environment.)
+export DEBUG_RUNS RUNS STATIC FRESH V
 # The tree to edit the series in (as scripts/env.sh places the builds).
 ifeq ($(filter-out 6.1,$(KVER)),)
 TREE := build/tree/linux
@@ -30,7 +32,7 @@ help:
 	@echo "make nvidia NVSRC=dir  build NVIDIA's open driver against the patched kernel"
 	@echo "make tree    make build/tree/linux (KVER=6.12: build/6.12/tree/linux), a git tree to edit the series in"
 	@echo "make export  write that tree's commits back to patches/linux-KVER/"
-	@echo "make clean   remove build/ (ccache in ~/.cache/pfnguard-ccache stays)"
+	@echo "make clean   remove build/ (the caches in ~/.cache/pfnguard and ~/.cache/pfnguard-ccache stay)"
 
 deps:
 	@scripts/deps.sh

@@ -38,6 +38,12 @@ pristine_tree() {
 }
 
 # The semantic patch of the series and the lookups it knows, per version.
+# The policed lookups the demonstration and vfio call (@API@ and
+# @VFIO_API@ in configs/expect/).
+case $KVER in
+6.1)	API=unsafe_follow_pfn VFIO_API=unsafe_follow_pte ;;
+*)	API=unsafe_follow_pfnmap_start VFIO_API=unsafe_follow_pfnmap_start ;;
+esac
 case $KVER in
 6.1)	COCCI_NAME=follow_pfn
 	RAW_LOOKUPS='follow_(pfn|pte|phys)'

@@ -9,11 +9,14 @@
 #   eachlog MIN MAX TEXT      MIN..MAX lines of every boot hold TEXT
 #   caselog CASE MIN MAX TEXT MIN..MAX lines of CASE's log hold TEXT
 #   silent CASE               CASE's log has no policy line, no warning
-# "#" starts a comment (so TEXT cannot hold one).  Always checked: every
+# "#" starts a comment (so TEXT cannot hold one); @API@ and @VFIO_API@
+# stand for the version's policed lookups (scripts/env.sh).  Always
+# checked: every
 # case and suite in the logs is named by a pass or skip line; each case's
 # log holds its own result, once, and no other case's but as skipped; no
 # boot has a BUG, an Oops or a panic.
 set -euo pipefail
+. "$(dirname "$0")/env.sh"
 
 dir=${1:?usage: expect.sh LOGDIR EXPECT...}
 shift
@@ -81,7 +84,7 @@ while read -r kind a b c d; do
 	'') ;;
 	*) echo "expect: bad line '$kind $a $b $c $d' in $*" >&2; exit 2 ;;
 	esac
-done < <(sed 's/#.*//' "$@")
+done < <(sed -e 's/#.*//' -e "s/@API@/$API/g; s/@VFIO_API@/$VFIO_API/g" "$@")
 
 # Cases (and suites) that the expectations do not name are an error too.
 while read -r name; do
