@@ -129,7 +129,7 @@ check() { # NAME COMMAND...: run a planned check, its output in its log
 # The inputs of the static checks, as one key (see the top of this file).
 static_key() {
 	{
-		git -C "$src" rev-parse pfnguard-base^{tree} HEAD^{tree}
+		git -C "$src" rev-parse "pfnguard-base^{tree}" "HEAD^{tree}"
 		git -C "$src" diff HEAD
 		(cd "$TOP" && find scripts configs tests "patches/linux-$KVER" -type f \
 			-print0 | sort -z | xargs -0 sha256sum)

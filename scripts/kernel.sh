@@ -62,7 +62,7 @@ key() {
 		fragment
 		${cc#ccache } --version | head -n 1
 		ld --version | head -n 1
-		git -C "$src" rev-parse HEAD^{tree}
+		git -C "$src" rev-parse "HEAD^{tree}"
 		git -C "$src" diff HEAD
 	} | sha256sum | cut -c1-32
 }
