@@ -78,6 +78,14 @@ audit_putback="make audit: a raw $PUTBACK_LOOKUP() put back into vfio is reporte
 sparse="touched drivers build with W=1 C=1, no new warnings"
 static_checks+=("$kdoc" "$cocci_in" "$cocci_o" "$cocci_sub" "$audit_pristine"
 	"$audit_patched" "$audit_putback" "$sparse")
+# A series with no NOMMU code to run (6.12: follow_pfnmap_start() and the
+# policy are MMU-only) is not booted there: the files of it that NOMMU
+# builds are compiled for riscv64 NOMMU with W=1 and CONFIG_WERROR.
+nommu=
+if ! runs check debug | grep -q '^riscv64-nommu'; then
+	nommu="the series compiles for riscv64 NOMMU (W=1, CONFIG_WERROR)"
+	static_checks+=("$nommu")
+fi
 [ "$static" = no ] || plan+=("${static_checks[@]}")
 for r in $RUNS; do plan+=("run $r"); done
 # The kernels of the runs, in the order the runs need them.
@@ -198,6 +206,7 @@ if [ "$static" = yes ]; then
 	static_check "$audit_patched" "$TOP/scripts/auditcheck.sh" "$src" patched
 	static_check "$audit_putback" "$TOP/scripts/auditcheck.sh" "$src" putback
 	static_check "$sparse" "$TOP/scripts/buildproof.sh" "$src"
+	[ -z "$nommu" ] || static_check "$nommu" "$TOP/scripts/kernel.sh" "$src" riscv64-nommu-objs
 fi
 
 # The runs, kernel by kernel in the order they are built.

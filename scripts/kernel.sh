@@ -1,7 +1,10 @@
 #!/bin/bash
 # kernel.sh SRC KERNEL: build the test kernel KERNEL (x86_64,
 # x86_64-strict, x86_64-debug, riscv64-nommu) from the patched tree SRC
-# into $BUILD/kunit/KERNEL, and print that directory.
+# into $BUILD/kunit/KERNEL, and print that directory.  riscv64-nommu-objs
+# is riscv64-nommu's configuration with only the files of the series
+# that NOMMU builds compiled (W=1, CONFIG_WERROR), not a kernel: for a
+# series that has no NOMMU code to boot (6.12).
 #
 # A kernel is "make allnoconfig" plus the fragments of configs/kernels/
 # that name it: base, its arch, the version, the version's arch, and
@@ -28,7 +31,7 @@ case $kernel in
 x86_64) arch=x86_64 parts=(base x86_64) ;;
 x86_64-strict) arch=x86_64 parts=(base x86_64 strict) seed=x86_64 ;;
 x86_64-debug) arch=x86_64 parts=(base x86_64 strict debug) seed=x86_64 ;;
-riscv64-nommu) arch=riscv64-nommu parts=(base riscv64-nommu) ;;
+riscv64-nommu|riscv64-nommu-objs) arch=riscv64-nommu parts=(base riscv64-nommu) ;;
 *)	echo "kernel.sh: unknown kernel '$kernel'" >&2; exit 2 ;;
 esac
 files=()
@@ -118,9 +121,13 @@ while IFS='=' read -r sym val; do
 	esac
 done < "$out/pfnguard.config"
 [ "$bad" -eq 0 ] || exit 1
-"${mk[@]}" >&2
-# The UAPI headers, for the programs built against this kernel.
-"${mk[@]}" -s headers >&2
+if [ "$kernel" != riscv64-nommu-objs ]; then
+	"${mk[@]}" >&2
+	# The UAPI headers, for the programs built against this kernel.
+	"${mk[@]}" -s headers >&2
+else
+	"${mk[@]}" prepare >&2
+fi
 if [ -n "$w1" ]; then
 	# CONFIG_WERROR makes any W=1 warning an error.
 	(cd "$out" && rm -f $w1)
