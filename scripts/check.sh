@@ -119,9 +119,18 @@ check() { # NAME COMMAND...: run a planned check, its output in its log
 	log=$logs/$(printf '%s' "$name" | tr -c 'a-zA-Z0-9_.-' '_').log
 	echo "--- $name"
 	ran[$name]=1
-	{ TIMEFORMAT='%0R %0U %0S'; time { rc=0; "$@" > "$log" 2>&1 || rc=$?; }; } 2> "$log.time"
-	read -r wall user sys < "$log.time"
-	t="${wall}s, cpu $((user + sys))s"
+	# Wall and CPU seconds of the check and its children alone (bash's
+	# "time" would count a background build reaped meanwhile).
+	rc=0
+	python3 -c 'import resource, subprocess, sys, time
+t = time.time()
+rc = subprocess.call(sys.argv[2:])
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[1], "w") as f:
+    f.write("%d %d\n" % (time.time() - t, r.ru_utime + r.ru_stime))
+sys.exit(rc)' "$log.time" "$@" > "$log" 2>&1 || rc=$?
+	read -r wall cpu < "$log.time" || { wall=? cpu=?; }
+	t="${wall}s, cpu ${cpu}s"
 	ran_ok=
 	if [ "$rc" -eq 0 ]; then
 		ran_ok=1
