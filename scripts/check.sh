@@ -129,7 +129,7 @@ r = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(sys.argv[1], "w") as f:
     f.write("%d %d\n" % (time.time() - t, r.ru_utime + r.ru_stime))
 sys.exit(rc)' "$log.time" "$@" > "$log" 2>&1 || rc=$?
-	read -r wall cpu < "$log.time" || { wall=? cpu=?; }
+	read -r wall cpu < "$log.time" || { wall='?' cpu='?'; }
 	t="${wall}s, cpu ${cpu}s"
 	ran_ok=
 	if [ "$rc" -eq 0 ]; then
