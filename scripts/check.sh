@@ -157,7 +157,7 @@ static_key() {
 		python3 --version
 	} | sha256sum | cut -c1-32
 }
-verdicts=${PFNGUARD_CACHE:-$HOME/.cache/pfnguard}/verdicts
+verdicts=$PFNGUARD_CACHE/verdicts
 static_check() { # NAME COMMAND...: check, unless it passed on these inputs
 	local v
 	v=$verdicts/$(printf '%s %s' "$skey" "$1" | sha256sum | cut -c1-32)

@@ -11,6 +11,9 @@ case $KVER in
 esac
 PATCHES=${PATCHES:-$TOP/patches/linux-$KVER}
 JOBS=${JOBS:-$(nproc)}
+# The caches of built kernels, pristine base commits and static checks'
+# verdicts, keyed by content and shared by every clone on the machine.
+PFNGUARD_CACHE=${PFNGUARD_CACHE:-$HOME/.cache/pfnguard}
 # ccache lives outside the repository: it survives "make clean" and serves
 # every clone.  Paths under the clone are hashed relative to the build
 # directory (CCACHE_BASEDIR), and the directory itself is left out of the

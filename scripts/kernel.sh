@@ -71,7 +71,7 @@ key() {
 }
 
 out=$BUILD/kunit/$kernel
-cache=${PFNGUARD_CACHE:-$HOME/.cache/pfnguard}/kernels
+cache=$PFNGUARD_CACHE/kernels
 mkdir -p "$out" "$cache"
 # One build at a time in a build directory; whoever comes second finds
 # the key.

@@ -19,7 +19,7 @@ g() { git -C "$dir" "$@"; }
 # The pristine tree of a tarball is committed once per machine: a bare
 # repository in $PFNGUARD_CACHE/base, named by the tarball's checksum,
 # that every clone's trees are cloned from (hard links, no copy).
-base=${PFNGUARD_CACHE:-$HOME/.cache/pfnguard}/base/$(sha256sum "$TARBALL" | cut -c1-32).git
+base=$PFNGUARD_CACHE/base/$(sha256sum "$TARBALL" | cut -c1-32).git
 if [ ! -d "$dir/.git" ] && [ -d "$base" ]; then
 	say "checking out the pristine tree ($base) into $dir"
 	rm -rf "$dir.tmp"

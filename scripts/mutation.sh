@@ -8,6 +8,7 @@
 # matches it.  KVER=6.12 mutates the 6.12 series.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
+. "$TOP/scripts/runs.sh"
 
 src=$BUILD/check/linux
 passed=0
@@ -64,8 +65,9 @@ for m in "${mutations[@]}"; do
 		"$src/$file" > "$src/$file.mut" && mv "$src/$file.mut" "$src/$file"
 	say "mutation: $name ($run)"
 	log=$BUILD/mutation/$(printf '%s' "$name" | tr -c 'a-zA-Z0-9_.-' '_').log
+	run_row "$run" || { echo "mutation: no run $run (configs/runs)" >&2; exit 2; }
 	script=kunit.sh
-	[[ $run != vfio-* ]] || script=vfio.sh
+	[ "$run_tests" != vfio ] || script=vfio.sh
 	if "$TOP/scripts/$script" "$src" "$run" > "$log" 2>&1; then
 		echo "NOT CAUGHT: $name"
 		failed=$((failed + 1))
