@@ -46,7 +46,8 @@ export:
 check:
 	@scripts/check.sh
 
-demo: deps
+demo:
+	@scripts/deps.sh demo
 	@scripts/demo.sh
 
 # What the policy costs, per lookup, in one boot on x86_64.

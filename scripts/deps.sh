@@ -1,12 +1,17 @@
 #!/bin/bash
-# Install the Debian packages pfnguard needs, but only those missing.
+# deps.sh [demo]: install the Debian packages pfnguard needs, but only
+# those missing; "demo" only what make demo needs (one linux-source, no
+# static-check tools, no riscv64).
 set -euo pipefail
 
-pkgs=(linux-source-6.1 linux-source-6.12 build-essential git python3 flex bison bc
-      libelf-dev libssl-dev cpio rsync ccache sparse coccinelle
-      python3-ply python3-git
-      qemu-system-x86 qemu-system-misc gcc-riscv64-linux-gnu
-      busybox-static)
+pkgs=(build-essential git python3 flex bison bc libelf-dev libssl-dev cpio
+      rsync ccache qemu-system-x86 busybox-static)
+if [ "${1:-}" = demo ]; then
+	pkgs+=("linux-source-${KVER:-6.1}")
+else
+	pkgs+=(linux-source-6.1 linux-source-6.12 sparse coccinelle
+	       python3-ply python3-git qemu-system-misc gcc-riscv64-linux-gnu)
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do

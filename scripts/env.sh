@@ -22,6 +22,12 @@ export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/pfnguard-ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-12G}
 export CCACHE_BASEDIR=$TOP
 export CCACHE_NOHASHDIR=1
+# Depend mode: on a miss ccache runs the compiler alone and takes the
+# headers from its -MD file instead of running the preprocessor first.
+# Measured on mm/ and kernel/sched/ of the x86_64 kernel with an empty
+# cache: 110 CPU-s without it, 82 with it, 75 with no ccache at all; a
+# hit costs the same either way.
+export CCACHE_DEPEND=1
 
 series_patches() {
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$PATCHES/series" |
