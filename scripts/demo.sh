@@ -1,10 +1,10 @@
 #!/bin/bash
 # demo.sh: first the real interface: the VFIO scenario (scripts/vfio.sh)
-# on the patched x86_64 kernel under QEMU, in mode warn (the default) and
+# on the patched x86_64 kernel under QEMU, in mode report (the default) and
 # with unsafe_follow_pfn=refuse, reported from that run's logs: what a
 # device's DMA through a stale IOVA did to the BAR's new owner.  Then the
 # staged half: the x86_64 kernel's pfn_demo KUnit suite
-# (mm/follow_pfn_demo_kunit.c) in both modes: what a kept PFN did to a
+# (mm/follow_pfn_demo_kunit.c) in modes warn and refuse: what a kept PFN did to a
 # tmpfs file, what unsafe_follow_pfn() said, and how the mmu_notifier
 # pattern fared.
 set -euo pipefail
@@ -54,12 +54,13 @@ vfio() { # MODE
 	echo "   test case $c: $(vlog "$m" $c | grep -m1 -oE "^(not )?ok [0-9]+ vfio\.$c$" || echo "no result")" \
 		"(its log: $rel/kunit/x86_64/runs/vfio-$m/boots/$c.log; make check boots all cases)"
 }
-vfio warn
+vfio report
 vfio refuse
 echo
 
 # The staged half, in the same x86_64 kernel.
-# The demonstration calls the allowing mode "default", refuse "strict".
+# The demonstration calls the allowing mode (warn, which shows the WARN
+# too) "default" and refuse "strict": the names of its KUnit cases.
 mode() { if [ "$1" = default ]; then echo warn; else echo refuse; fi; }
 run() { # POLICY: boot the run demo-x86_64-MODE
 	say "booting demo-x86_64-$(mode "$1")"
@@ -120,7 +121,7 @@ safe() { # POLICY
 }
 
 echo
-echo "== default boot (mode warn)"
+echo "== boot with unsafe_follow_pfn=warn"
 hazard default
 echo "   warning   $(log default | grep -c 'keeps PFNs of a user mapping') per boot, from $api() itself:"
 log default | grep -m1 -B1 'keeps PFNs of a user mapping' | sed 's/^/               /' || true

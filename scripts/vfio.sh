@@ -34,6 +34,12 @@ mkdir -p "$logs/boots" "$logs/cases" "$work"
 gcc -static -O2 -Wall -Wextra -Werror -I"$out/usr/include" \
 	-isystem "$src/tools/testing/selftests" -o "$work/vfio_pfn_dma" "$test"
 
+# The out-of-tree test modules (tests/modules/pfn_oot), against it.
+rm -rf "$work/pfn_oot"
+cp -r "$TOP/tests/modules/pfn_oot" "$work/pfn_oot"
+make -s -C "$out" M="$work/pfn_oot" modules > "$work/pfn_oot.log" 2>&1 ||
+	{ cat "$work/pfn_oot.log"; echo "vfio.sh: the test modules do not build" >&2; exit 1; }
+
 # The initramfs, made by the kernel's own gen_init_cpio.
 cat > "$work/initramfs.list" <<LIST
 dir /dev 0755 0 0
@@ -45,6 +51,8 @@ file /bin/busybox /bin/busybox 0755 0 0
 file /init $TOP/tests/vfio/init.sh 0755 0 0
 file /vfio_pfn_dma $work/vfio_pfn_dma 0755 0 0
 file /mtty.ko $out/samples/vfio-mdev/mtty.ko 0644 0 0
+file /pfn_oot.ko $work/pfn_oot/pfn_oot.ko 0644 0 0
+file /pfn_intree.ko $work/pfn_oot/pfn_intree.ko 0644 0 0
 LIST
 # Where nothing but the sample selects the mdev core (6.12), it is a module.
 mdev=$out/drivers/vfio/mdev/mdev.ko

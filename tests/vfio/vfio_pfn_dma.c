@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/pci_regs.h>
@@ -824,6 +825,95 @@ TEST_F_TIMEOUT(vfio, mdev_container_replay, 120)
 	 * could pin it; while it does, every IOMMU group is refused.
 	 */
 	ASSERT_EQ(PAGE, unmap_dma(self->container[2], IOVA_BAR, PAGE));
+}
+
+/*
+ * vfio's two lookups in one boot: the first one (a page already mapped,
+ * the sysfs view) and the one after faulting the page in (a vfio-pci BAR
+ * mapping, faulted lazily).  Both are in one function, named once in the
+ * log; refusals are logged per call site.
+ */
+TEST_F_TIMEOUT(vfio, named_once, 120)
+{
+	void *bar;
+
+	map_bar_checked(_metadata, self, self->container[0], self->view,
+			IOVA_BAR);
+	ASSERT_EQ(0, bind_vfio(self->ivshmem));
+	self->ivshmem_claimed = true;
+	ASSERT_EQ(0, open_device(&self->dev[2], self->container[0],
+				 self->ivshmem, false));
+	bar = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   self->dev[2].fd, self->dev[2].bar[2]);
+	ASSERT_NE(MAP_FAILED, bar);
+	self->region = bar;
+	map_bar_checked(_metadata, self, self->container[0], bar, IOVA_REGION);
+	STEP("step=policy allowed_lines=%d refused_lines=%d",
+	     kmsg_count(self, ALLOWED), kmsg_count(self, REFUSED));
+	ASSERT_EQ(self->refuse ? 0 : 1, kmsg_count(self, ALLOWED));
+	ASSERT_EQ(self->refuse ? 2 : 0, kmsg_count(self, REFUSED));
+	if (!self->refuse) {
+		ASSERT_EQ(PAGE, unmap_dma(self->container[0], IOVA_BAR, PAGE));
+		ASSERT_EQ(PAGE, unmap_dma(self->container[0], IOVA_REGION,
+					  PAGE));
+	}
+}
+
+/*
+ * Load the test module NAME (/NAME.ko): what its raw lookup returned
+ * (its parameter "lookup"), or -errno if it did not load.
+ */
+static int load_module(const char *name)
+{
+	char path[PATH_MAX], val[32];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "/%s.ko", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "/sys/module/%s/parameters/lookup", name);
+	ret = sysfs_read(path, val, sizeof(val));
+	return ret ? ret : (int)strtol(val, NULL, 10);
+}
+
+#define OOT_NAMED	"[pfn_oot] in "
+#define INTREE_NAMED	"[pfn_intree] in "
+
+/*
+ * A module built out of tree looks up, with the raw lookup
+ * (follow_pfnmap_start(), or follow_pte() on 6.1), a PFN it mapped into
+ * this process, as NVIDIA's driver does, and keeps the result in its
+ * parameter "lookup": the policy judges it like vfio's lookup and names the module's
+ * function.  The same code tagged in-tree, loaded after it (the kernel
+ * then carries the out-of-tree taint), is left alone in every mode.
+ */
+TEST_F_TIMEOUT(vfio, oot_module, 120)
+{
+	int ret;
+
+	ret = load_module("pfn_oot");
+	STEP("step=load module=pfn_oot ret=%d (%s)", ret,
+	     ret ? strerror(-ret) : "looked up");
+	ASSERT_EQ(self->refuse ? -EPERM : 0, ret);
+	ASSERT_EQ(1, kmsg_count(self, OOT_NAMED));
+	ASSERT_EQ(self->refuse ? 0 : 1, kmsg_count(self, ALLOWED));
+	ASSERT_EQ(self->refuse ? 1 : 0, kmsg_count(self, REFUSED));
+	ASSERT_EQ(!self->refuse, tainted_user());
+	ASSERT_EQ(!strcmp(self->mode, "warn"), kmsg_count(self, "WARNING:"));
+
+	ret = load_module("pfn_intree");
+	STEP("step=load module=pfn_intree ret=%d (%s)", ret,
+	     ret ? strerror(-ret) : "looked up");
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, kmsg_count(self, INTREE_NAMED));
+	STEP("step=policy oot_named=%d intree_named=%d taint_user=%d",
+	     kmsg_count(self, OOT_NAMED), kmsg_count(self, INTREE_NAMED),
+	     tainted_user());
 }
 
 /* The sysctl tightens the policy at run time: the next MAP_DMA is refused. */
