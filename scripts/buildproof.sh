@@ -18,7 +18,7 @@ build() { # TREE OUT OBJS...: configure, then compile OBJS with W=1 C=1
 	local tree=$1 out=$2
 	# Host programs (objtool) too through ccache: the second tree's
 	# come from the first's.
-	local mk=(make -C "$tree" O="$out" ARCH=x86_64 CC="ccache gcc"
+	local mk=(make -C "$tree" O="$out" ARCH=x86_64 CC="ccache-c gcc"
 		  HOSTCC="ccache gcc" -j"$JOBS")
 	shift 2
 	mkdir -p "$out"

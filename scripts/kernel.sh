@@ -44,11 +44,11 @@ for p in "${parts[@]}"; do
 		done
 	fi
 done
-cc="ccache gcc"
+cc="ccache-c gcc"
 mk=(ARCH=x86_64)
 w1=
 if [ "$arch" = riscv64-nommu ]; then
-	cc="ccache riscv64-linux-gnu-gcc"
+	cc="ccache-c riscv64-linux-gnu-gcc"
 	mk=(ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu-)
 	# W=1 again on the files the series touches that NOMMU builds.
 	w1="mm/util.o"
@@ -63,7 +63,8 @@ key() {
 	{
 		echo "$KVER $kernel $w1"
 		fragment
-		${cc#ccache } --version | head -n 1
+		echo "$cc"
+		${cc#ccache-c } --version | head -n 1
 		ld --version | head -n 1
 		git -C "$src" rev-parse "HEAD^{tree}"
 		git -C "$src" diff HEAD
