@@ -568,6 +568,26 @@ static void map_bar_checked(struct __test_metadata *_metadata,
 	}
 }
 
+/*
+ * Claim ivshmem for vfio-pci, map a page of its BAR2 through the device
+ * (populated on first fault) and map that at IOVA_REGION as the mode says.
+ */
+static void map_region_checked(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(vfio) *self)
+{
+	void *bar;
+
+	ASSERT_EQ(0, bind_vfio(self->ivshmem));
+	self->ivshmem_claimed = true;
+	ASSERT_EQ(0, open_device(&self->dev[2], self->container[0],
+				 self->ivshmem, false));
+	bar = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   self->dev[2].fd, self->dev[2].bar[2]);
+	ASSERT_NE(MAP_FAILED, bar);
+	self->region = bar;
+	map_bar_checked(_metadata, self, self->container[0], bar, IOVA_REGION);
+}
+
 /* Ordinary memory: DMA in and out of anonymous pages, no policy event. */
 TEST_F_TIMEOUT(vfio, anon_ram, 120)
 {
@@ -712,17 +732,7 @@ TEST_F_TIMEOUT(vfio, stale_iova_new_owner, 120)
  */
 TEST_F_TIMEOUT(vfio, vfio_region_map, 120)
 {
-	void *bar;
-
-	ASSERT_EQ(0, bind_vfio(self->ivshmem));
-	self->ivshmem_claimed = true;
-	ASSERT_EQ(0, open_device(&self->dev[2], self->container[0],
-				 self->ivshmem, false));
-	bar = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
-		   self->dev[2].fd, self->dev[2].bar[2]);
-	ASSERT_NE(MAP_FAILED, bar);
-	self->region = bar;
-	map_bar_checked(_metadata, self, self->container[0], bar, IOVA_REGION);
+	map_region_checked(_metadata, self);
 	ASSERT_EQ(!self->refuse, tainted_user());
 	ASSERT_EQ(self->refuse ? 0 : 1, kmsg_count(self, ALLOWED));
 	ASSERT_EQ(self->refuse ? 1 : 0, kmsg_count(self, REFUSED));
@@ -835,19 +845,9 @@ TEST_F_TIMEOUT(vfio, mdev_container_replay, 120)
  */
 TEST_F_TIMEOUT(vfio, named_once, 120)
 {
-	void *bar;
-
 	map_bar_checked(_metadata, self, self->container[0], self->view,
 			IOVA_BAR);
-	ASSERT_EQ(0, bind_vfio(self->ivshmem));
-	self->ivshmem_claimed = true;
-	ASSERT_EQ(0, open_device(&self->dev[2], self->container[0],
-				 self->ivshmem, false));
-	bar = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
-		   self->dev[2].fd, self->dev[2].bar[2]);
-	ASSERT_NE(MAP_FAILED, bar);
-	self->region = bar;
-	map_bar_checked(_metadata, self, self->container[0], bar, IOVA_REGION);
+	map_region_checked(_metadata, self);
 	STEP("step=policy allowed_lines=%d refused_lines=%d",
 	     kmsg_count(self, ALLOWED), kmsg_count(self, REFUSED));
 	ASSERT_EQ(self->refuse ? 0 : 1, kmsg_count(self, ALLOWED));
