@@ -97,9 +97,9 @@ done
 # The module-link tests (6.1) build against the x86_64 kernel.
 modlink_checks=()
 if [ "$KVER" = 6.1 ] && [[ " $kernels " == *" x86_64 "* ]]; then
-	modlink_checks=("Module.symvers: unsafe_follow_pfn exported, follow_pfn not"
-		"a proprietary module calling follow_pfn builds, linked to unsafe_follow_pfn"
-		"a GPL module calling follow_pfn builds, linked to unsafe_follow_pfn"
+	modlink_checks=("Module.symvers: __unsafe_follow_pfn exported, follow_pfn not"
+		"a proprietary module calling follow_pfn builds, linked to __unsafe_follow_pfn"
+		"a GPL module calling follow_pfn builds, linked to __unsafe_follow_pfn"
 		"modpost: unsafe_follow_pte is GPL-only"
 		"a GPL module calling unsafe_follow_pte builds"
 		"a proprietary module calling unsafe_follow_pfn builds")

@@ -1,12 +1,13 @@
 #!/bin/bash
 # modlink.sh KBUILD symvers: KBUILD's Module.symvers exports
-# unsafe_follow_pfn (to any module) and not follow_pfn.
+# __unsafe_follow_pfn, what the unsafe_follow_pfn() macro calls (to any
+# module), and not follow_pfn.
 # modlink.sh KBUILD LOOKUP LICENSE WANT: build tests/modules/pfn_lookup
 # against the kernel build directory KBUILD, calling LOOKUP (follow_pfn,
 # unsafe_follow_pfn or unsafe_follow_pte) under LICENSE (gpl or
 # proprietary).  WANT is "builds", "gpl-only" (modpost refuses a
 # GPL-only symbol to the module) or "policed" (the module builds, and
-# the symbol it links to for the lookup is unsafe_follow_pfn, not
+# the symbol it links to for the lookup is __unsafe_follow_pfn, not
 # LOOKUP).
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
@@ -14,8 +15,8 @@ set -euo pipefail
 kbuild=${1:?usage: modlink.sh KBUILD LOOKUP LICENSE WANT}
 [ -f "$kbuild/Module.symvers" ] || { echo "modlink: no Module.symvers in $kbuild" >&2; exit 1; }
 if [ "${2:?usage: modlink.sh KBUILD symvers|LOOKUP LICENSE WANT}" = symvers ]; then
-	grep -P '\t(unsafe_)?follow_p(fn|te)\t' "$kbuild/Module.symvers" || true
-	grep -qP '\tunsafe_follow_pfn\tvmlinux\tEXPORT_SYMBOL\t' "$kbuild/Module.symvers"
+	grep -P '\t(__)?(unsafe_)?follow_p(fn|te)(_end)?\t' "$kbuild/Module.symvers" || true
+	grep -qP '\t__unsafe_follow_pfn\tvmlinux\tEXPORT_SYMBOL\t' "$kbuild/Module.symvers"
 	! grep -qP '\tfollow_pfn\t' "$kbuild/Module.symvers"
 	exit
 fi
@@ -46,6 +47,6 @@ policed)
 	[ $rc -eq 0 ] && [ -f "$work/pfn_lookup.ko" ] || exit 1
 	syms=$(nm -u "$work/pfn_lookup.ko" | awk '{ print $2 }')
 	echo "    undefined symbols of pfn_lookup.ko:" $syms
-	grep -qx unsafe_follow_pfn <<<"$syms" && ! grep -qx "$lookup" <<<"$syms" ;;
+	grep -qx __unsafe_follow_pfn <<<"$syms" && ! grep -qx "$lookup" <<<"$syms" ;;
 *)	echo "modlink: WANT must be builds, gpl-only or policed" >&2; exit 2 ;;
 esac

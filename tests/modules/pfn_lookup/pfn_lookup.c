@@ -4,7 +4,7 @@
  * check builds it in variants to show which modules may link to what:
  *
  *   -DLOOKUP_FOLLOW_PFN         call follow_pfn()
- *   -DLOOKUP_UNSAFE_FOLLOW_PTE  call unsafe_follow_pte()
+ *   -DLOOKUP_UNSAFE_FOLLOW_PTE  call unsafe_follow_pte(), keep the PFN
  *   (neither)                   call unsafe_follow_pfn()
  *   -DLICENSE_PROPRIETARY   declare a GPL-incompatible module license
  *
@@ -31,8 +31,7 @@ int pfn_lookup(struct vm_area_struct *vma, unsigned long address,
 	if (ret)
 		return ret;
 	*pfn = pte_pfn(*ptep);
-	pte_unmap_unlock(ptep, ptl);
-	return 0;
+	return unsafe_follow_pte_end(vma->vm_mm, address, ptep, ptl);
 #else
 	return unsafe_follow_pfn(vma, address, pfn);
 #endif
