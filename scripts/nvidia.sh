@@ -1,6 +1,7 @@
 #!/bin/bash
 # nvidia.sh NVSRC: build NVIDIA's open kernel driver against the patched
-# x86_64 kernel of make check and say which PFN lookup nvidia.ko links to.
+# x86_64 kernel of make check (KVER's) and say which PFN lookup nvidia.ko
+# links to.
 # NVSRC is a checkout of github.com/NVIDIA/open-gpu-kernel-modules (a
 # release tag); it is not part of this repository.  Its kernel-independent
 # part is built first if it is not yet (long: 15 minutes on 2 cores).
@@ -31,6 +32,13 @@ for ko in "$nv"/kernel-open/*.ko; do
 	echo "built: $(basename "$ko") (license $(license "$ko"))"
 done
 ko=$nv/kernel-open/nvidia.ko
-syms=$(nm -u "$ko" | awk '{ print $2 }' | grep -E 'follow_p(fn|te)|follow_pfnmap' || true)
+syms=$(nm -u "$ko" | awk '{ print $2 }' | grep -E 'follow_p(fn|te)|follow_pfnmap' | xargs || true)
 echo "nvidia.ko links to: ${syms:-no PFN lookup}"
-[ "$syms" = unsafe_follow_pfn ]
+# 6.1: its follow_pfn() is the unsafe_follow_pfn() macro, which calls
+# __unsafe_follow_pfn().  6.12: the raw follow_pfnmap_start(), which the
+# series polices for out-of-tree modules by where the call comes from.
+case $KVER in
+6.1) want=__unsafe_follow_pfn ;;
+*) want="follow_pfnmap_end follow_pfnmap_start" ;;
+esac
+[ "$syms" = "$want" ] || { echo "nvidia: expected a link to: $want"; exit 1; }
