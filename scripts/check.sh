@@ -112,6 +112,17 @@ echo "plan: ${#plan[@]} checks"
 	echo "plan: narrowed by RUNS: no x86_64 kernel, no module-link tests"
 printf 'plan: %s\n' "${plan[@]}"
 
+# timed FILE COMMAND...: run COMMAND, write its wall and CPU seconds (its
+# own and its children's) to FILE.
+timed() {
+	python3 -c 'import resource, subprocess, sys, time
+t = time.time()
+rc = subprocess.call(sys.argv[2:])
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[1], "w") as f:
+    f.write("%d %d\n" % (time.time() - t, r.ru_utime + r.ru_stime))
+sys.exit(rc)' "$@"
+}
 declare -A ran=()
 check() { # NAME COMMAND...: run a planned check, its output in its log
 	local name=$1 log rc t
@@ -122,13 +133,7 @@ check() { # NAME COMMAND...: run a planned check, its output in its log
 	# Wall and CPU seconds of the check and its children alone (bash's
 	# "time" would count a background build reaped meanwhile).
 	rc=0
-	python3 -c 'import resource, subprocess, sys, time
-t = time.time()
-rc = subprocess.call(sys.argv[2:])
-r = resource.getrusage(resource.RUSAGE_CHILDREN)
-with open(sys.argv[1], "w") as f:
-    f.write("%d %d\n" % (time.time() - t, r.ru_utime + r.ru_stime))
-sys.exit(rc)' "$log.time" "$@" > "$log" 2>&1 || rc=$?
+	timed "$log.time" "$@" > "$log" 2>&1 || rc=$?
 	read -r wall cpu < "$log.time" || { wall='?' cpu='?'; }
 	t="${wall}s, cpu ${cpu}s"
 	ran_ok=
@@ -193,10 +198,11 @@ check "${plan[0]}" "$TOP/scripts/mktree.sh" "$src"
 # A kernel that fails to build here is built again, and reported, by its
 # first run.
 for k in $kernels; do
-	t0=$(date +%s)
 	r=built
-	"$TOP/scripts/kernel.sh" "$src" "$k" > "$logs/build-$k.log" 2>&1 || r=failed
-	echo "build ahead: $k $r in $(( $(date +%s) - t0 ))s"
+	timed "$logs/build-$k.time" "$TOP/scripts/kernel.sh" "$src" "$k" \
+		> "$logs/build-$k.log" 2>&1 || r=failed
+	read -r wall cpu < "$logs/build-$k.time" || { wall='?' cpu='?'; }
+	echo "build ahead: $k $r in ${wall}s, cpu ${cpu}s"
 done > "$logs/build-ahead.log" 2>&1 &
 ahead=$!
 

@@ -135,6 +135,8 @@ if [ -n "$w1" ]; then
 	"${mk[@]}" W=1 $w1 >&2
 fi
 echo "$want" > "$out/.pfnguard-key"
+# From now on this machine builds through ccache (scripts/env.sh).
+mkdir -p "$CCACHE_DIR"
 if [ -z "$(git -C "$src" status --porcelain --untracked-files=no)" ]; then
 	# Into the cache (a mutant's build, with uncommitted changes, is
 	# not), without the runs' logs; the oldest entries beyond 16 go.
