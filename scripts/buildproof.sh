@@ -72,7 +72,7 @@ else
 	{
 		echo "# The pristine tree's W=1 C=1 warnings in the objects the"
 		echo "# $KVER series touches (scripts/buildproof.sh)."
-		echo "# tarball: $(basename "$TARBALL"), $(dpkg-query -W -f='${Version}' "linux-source-$KVER" 2>/dev/null || echo '?')"
+		echo "# tarball: $(basename "$TARBALL"), $(debian_version)"
 		echo "# compilers: $(gcc --version | head -n 1); sparse $(sparse --version)"
 		echo "# objects: ${old[*]}"
 		echo "# key: $key"

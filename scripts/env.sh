@@ -2,12 +2,17 @@
 # shellcheck shell=bash
 KVER=${KVER:-6.1}
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-TARBALL=${TARBALL:-/usr/src/linux-source-$KVER.tar.xz}
 # Each kernel version builds in a directory of its own: build/ for 6.1
-# (where it always was), build/6.12 for 6.12.
+# (where it always was), build/6.12 for 6.12, build/7.2 for 7.2.
 case $KVER in
 6.1) BUILD=${BUILD:-$TOP/build} ;;
 *) BUILD=${BUILD:-$TOP/build/$KVER} ;;
+esac
+# Debian 12 ships linux-source-6.1 and -6.12 (apt-get); 7.2 comes from
+# Debian unstable, fetched into $BUILD/sid by scripts/sid.sh.
+case $KVER in
+6.1|6.12) TARBALL=${TARBALL:-/usr/src/linux-source-$KVER.tar.xz} ;;
+*) TARBALL=${TARBALL:-$BUILD/sid/root/usr/src/linux-source-$KVER.tar.xz} ;;
 esac
 PATCHES=${PATCHES:-$TOP/patches/linux-$KVER}
 JOBS=${JOBS:-$(nproc)}
@@ -43,6 +48,17 @@ fi
 # ... through scripts/bin/ccache-c, which keeps assembler sources out of
 # the cache (their .incbin files are not hashed in depend mode).
 export PATH=$TOP/scripts/bin:$PATH
+
+# The Debian version of the linux-source package the tarball came from.
+debian_version() {
+	local deb
+	case $KVER in
+	6.1|6.12) dpkg-query -W -f='${Version}' "linux-source-$KVER" 2>/dev/null || echo unknown ;;
+	*)	deb=$(ls "$BUILD/sid/dl/linux-source-${KVER}_"*_all.deb 2>/dev/null | head -n 1)
+		deb=${deb##*/linux-source-${KVER}_}
+		echo "${deb%_all.deb}" ;;
+	esac
+}
 
 series_patches() {
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$PATCHES/series" |

@@ -7,6 +7,10 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
 dir=${1:?usage: mktree.sh DIR}
+case $KVER in
+6.1|6.12) ;;
+*) [ -r "$TARBALL" ] || "$TOP/scripts/sid.sh" > /dev/null ;;
+esac
 [ -r "$TARBALL" ] || { echo "mktree: $TARBALL missing (apt-get install linux-source-$KVER)" >&2; exit 1; }
 
 # The tree's commits (the base and those git am makes) are committed as
@@ -38,7 +42,7 @@ elif [ ! -d "$dir/.git" ]; then
 	# so that the base commit is the whole pristine tree.
 	git -C "$dir.tmp" add -f -A .
 	ver=$(make -s -C "$dir.tmp" kernelversion)
-	deb=$(dpkg-query -W -f='${Version}' "linux-source-$KVER" 2>/dev/null || echo unknown)
+	deb=$(debian_version)
 	git -C "$dir.tmp" commit -q -m "Linux $ver (Debian linux-source-$KVER $deb, pristine)"
 	git -C "$dir.tmp" tag pfnguard-base
 	mkdir -p "$(dirname "$base")"
