@@ -1,8 +1,8 @@
 # pfnguard: build, test and demonstrate the follow_pfn hardening series.
 # The scripts do the work; see README.md.
 
-# KVER=6.1 or KVER=6.12 selects one series; unset, "make check" checks
-# both (CHECK_VERSIONS) side by side, and the other targets use 6.1.
+# KVER=6.1, 6.12 or 7.2 selects one series; unset, "make check" checks
+# all three (CHECK_VERSIONS) side by side, and the other targets use 6.1.
 ifdef KVER
 export KVER
 endif
@@ -11,7 +11,7 @@ endif
 # checks; FRESH=1: run the static checks even where a verdict is cached;
 # V=1: print every check's log.  (The scripts read them from the
 # environment.)
-export DEBUG_RUNS RUNS STATIC FRESH V
+export DEBUG_RUNS RUNS STATIC FRESH V POST_BUILD
 # The tree to edit the series in (as scripts/env.sh places the builds).
 ifeq ($(filter-out 6.1,$(KVER)),)
 TREE := build/tree/linux
@@ -19,7 +19,7 @@ else
 TREE := build/$(KVER)/tree/linux
 endif
 
-.PHONY: all deps tree export check demo bench audit mutation nvidia clean help
+.PHONY: all deps tree export check demo bench audit mutation nvidia post clean help
 
 all: help
 
@@ -32,6 +32,7 @@ help:
 	@echo "make nvidia NVSRC=dir  build NVIDIA's open driver against the patched kernel"
 	@echo "make tree    make build/tree/linux (KVER=6.12: build/6.12/tree/linux), a git tree to edit the series in"
 	@echo "make export  write that tree's commits back to patches/linux-KVER/"
+	@echo "make post KVER=7.2  write the series as it would be mailed (build/7.2/post/mail)"
 	@echo "make clean   remove build/ (the caches in ~/.cache/pfnguard and ~/.cache/pfnguard-ccache stay)"
 
 deps:
@@ -67,6 +68,12 @@ mutation: deps
 # NVSRC: a checkout of NVIDIA's open-gpu-kernel-modules (not in this repo).
 nvidia: deps
 	@scripts/nvidia.sh $(NVSRC)
+
+# The series as it would be mailed to linux-mm: [PATCH RFC n/m], the
+# cover letter, base-commit, get_maintainer.pl's recipients; each posted
+# patch checkpatch-clean and built on its own (POST_BUILD=no: not built).
+post: deps
+	@scripts/post.sh
 
 clean:
 	rm -rf build

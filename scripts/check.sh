@@ -5,8 +5,8 @@
 # every run of configs/runs; a planned check that does not run counts as
 # failed.  Ends with "N passed, N failed".
 #
-# KVER=6.1 or KVER=6.12 checks one series.  Without KVER, the versions in
-# CHECK_VERSIONS (default: both) are checked side by side, each in a
+# KVER=6.1, 6.12 or 7.2 checks one series.  Without KVER, the versions in
+# CHECK_VERSIONS (default: all three) are checked side by side, each in a
 # process of its own with its lines prefixed by its version and its log
 # in build/check-VERSION.log; the last line adds them up.  RUNS names a
 # subset of the runs (configs/runs), DEBUG_RUNS=1 adds the runs of the
@@ -29,7 +29,7 @@ if [ -z "${KVER:-}" ]; then
 	top=$(cd "$(dirname "$0")/.." && pwd)
 	"$top/scripts/deps.sh"
 	mkdir -p "$top/build"
-	versions=${CHECK_VERSIONS:-6.1 6.12}
+	versions=${CHECK_VERSIONS:-6.1 6.12 7.2}
 	for v in $versions; do
 		KVER=$v "$0" 2>&1 | tee "$top/build/check-$v.log" | sed -u "s/^/[$v] /" &
 	done
@@ -78,7 +78,7 @@ audit_putback="make audit: a raw $PUTBACK_LOOKUP() put back into vfio is reporte
 sparse="touched drivers build with W=1 C=1, no new warnings"
 static_checks+=("$kdoc" "$cocci_in" "$cocci_o" "$cocci_sub" "$audit_pristine"
 	"$audit_patched" "$audit_putback" "$sparse")
-# A series with no NOMMU code to run (6.12: follow_pfnmap_start() and the
+# A series with no NOMMU code to run (6.12, 7.2: follow_pfnmap_start() and the
 # policy are MMU-only) is not booted there: the files of it that NOMMU
 # builds are compiled for riscv64 NOMMU with W=1 and CONFIG_WERROR.
 nommu=

@@ -7,7 +7,10 @@ set -euo pipefail
 pkgs=(build-essential git python3 flex bison bc libelf-dev libssl-dev cpio
       rsync ccache qemu-system-x86 busybox-static)
 if [ "${1:-}" = demo ]; then
-	pkgs+=("linux-source-${KVER:-6.1}")
+	# 7.2 is not in Debian 12: scripts/sid.sh fetches it from sid.
+	case ${KVER:-6.1} in
+	6.1|6.12) pkgs+=("linux-source-${KVER:-6.1}") ;;
+	esac
 else
 	pkgs+=(linux-source-6.1 linux-source-6.12 sparse coccinelle
 	       python3-ply python3-git qemu-system-misc gcc-riscv64-linux-gnu)

@@ -5,7 +5,7 @@
 # scripts/vfio.sh), which must FAIL; the file is restored afterwards.
 # Ends with "N passed, N failed", where a mutation that the tests catch
 # counts as passed.  MATCH=regex runs only the mutations whose name
-# matches it.  KVER=6.12 mutates the 6.12 series.
+# matches it.  KVER=6.12 or KVER=7.2 mutates that series.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 . "$TOP/scripts/runs.sh"
@@ -46,13 +46,19 @@ case $KVER in
 		"the sysctl lets a weakening through|x86_64-warn|mm/util.c|	if (mode < unsafe_pfn_mode) {|	if (0) {"
 		"the default is warn again|x86_64-report|mm/util.c|	IS_ENABLED(CONFIG_STRICT_FOLLOW_PFN) ? UNSAFE_PFN_REFUSE : UNSAFE_PFN_REPORT;|	IS_ENABLED(CONFIG_STRICT_FOLLOW_PFN) ? UNSAFE_PFN_REFUSE : UNSAFE_PFN_WARN;"
 		"the sysctl takes a write at an offset|x86_64-report|mm/util.c|	if (*ppos)|	if (0)"
-		"COW copies are handed out|x86_64-warn|mm/memory.c|	if (found.ptep && !found.special &&|	if (0 && found.ptep && !found.special &&"
-		"a failed lookup writes the caller's args|x86_64-refuse|mm/memory.c|		follow_pfnmap_end(&found);|		follow_pfnmap_end(&found); *args = found;"
-		"PMD-level entries are taken for normal pages|x86_64-warn|mm/memory.c|	    vm_normal_page(found.vma, found.address, ptep_get(found.ptep))) {|	    vm_normal_page(found.vma, found.address, ptep_get(found.ptep)) || !found.ptep) {"
+		"COW copies are handed out|x86_64-warn|mm/memory.c|	if (pfn_only && !pte_special(pte) && vm_normal_page(vma, address, pte))|	if (0)"
+		"a failed lookup writes the caller's args|x86_64-refuse|mm/memory.c|	if (pfn_only && !pte_special(pte) && vm_normal_page(vma, address, pte))|	if (pfn_only && !pte_special(pte) && vm_normal_page(vma, address, pte) && (args->pfn = 0, 1))"
+		"PMD-level entries are taken for normal pages|x86_64-warn|mm/memory.c|		pfnmap_args_setup(args, lock, NULL, pmd_pgprot(pmd),|		if (pfn_only) { spin_unlock(lock); goto out; } pfnmap_args_setup(args, lock, NULL, pmd_pgprot(pmd),"
 		"a refusal fires no event|x86_64-refuse|mm/util.c|		trace_unsafe_pfn_lookup(api, caller, mm, address, pfn, -EPERM,|		if (0) trace_unsafe_pfn_lookup(api, caller, mm, address, pfn, -EPERM,"
-		"vfio: the PFN it keeps is not judged|vfio-refuse|drivers/vfio/vfio_iommu_type1.c|	return unsafe_follow_pfnmap_end(&args);|	follow_pfnmap_end(&args); return 0;"
 		"vfio: ordinary RAM is kept|vfio-report|drivers/vfio/vfio_iommu_type1.c|	    !is_invalid_reserved_pfn(args.pfn)) {|	    0) {"
-	) ;;
+	)
+	# vfio's verdict: 6.12 returns it, 7.2 (which names iommufd on a
+	# refusal) keeps it first.
+	if [ "$KVER" = 6.12 ]; then
+		mutations+=("vfio: the PFN it keeps is not judged|vfio-refuse|drivers/vfio/vfio_iommu_type1.c|	return unsafe_follow_pfnmap_end(&args);|	follow_pfnmap_end(&args); return 0;")
+	else
+		mutations+=("vfio: the PFN it keeps is not judged|vfio-refuse|drivers/vfio/vfio_iommu_type1.c|	ret = unsafe_follow_pfnmap_end(&args);|	follow_pfnmap_end(&args); ret = 0;")
+	fi ;;
 esac
 
 "$TOP/scripts/mktree.sh" "$src"
