@@ -36,8 +36,11 @@ done
 rm -rf "$out"
 mkdir -p "$out/mail"
 cover=$TOP/docs/cover-letter-$KVER.txt
-g config branch.main.description "$(cat "$cover")"
-g format-patch -q "pfnguard-base..$last" -o "$out/raw"
+# format-patch takes the cover letter from the description of the branch
+# the range ends at: a branch of its own at the last posted commit.
+g branch -f pfnguard-post "$last"
+g config branch.pfnguard-post.description "$(cat "$cover")"
+g format-patch -q pfnguard-base..pfnguard-post -o "$out/raw"
 me=$(g config user.email)
 addrs() { # get_maintainer.pl's addresses for the posted patches, but ours
 	(cd "$src" && perl scripts/get_maintainer.pl --no-git --no-rolestats "$@" \
@@ -49,7 +52,7 @@ while read -r a; do cc+=("--cc=$a"); done < <(addrs --no-l)
 [ ${#to[@]} -gt 0 ] || { echo "post: get_maintainer.pl named no list" >&2; exit 1; }
 g format-patch -q --subject-prefix="PATCH RFC" --cover-letter \
 	--cover-from-description=subject --base=pfnguard-base \
-	"${to[@]}" "${cc[@]}" -o "$out/mail" "pfnguard-base..$last"
+	"${to[@]}" "${cc[@]}" -o "$out/mail" pfnguard-base..pfnguard-post
 rm -rf "$out/raw"
 
 # Every posted patch passes checkpatch --strict.
