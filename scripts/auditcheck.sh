@@ -73,6 +73,8 @@ coccicheck|coccicheck-o|coccicheck-o-sub)
 	coccicheck-o) o=(O="$BUILD/cocci-out") ;;
 	coccicheck-o-sub) o=(O="$tree/cocci-out") ;;
 	esac
+	# 7.2's kbuild wants the O= directory to exist when M= is given.
+	[ ${#o[@]} -eq 0 ] || mkdir -p "${o[0]#O=}"
 	cocci() { # DIR: the reports of make coccicheck on DIR; fails if it does
 		make -s -C "$tree" "${o[@]}" coccicheck MODE=report M="$tree/$1" \
 			COCCI="$tree/scripts/coccinelle/api/$COCCI_NAME.cocci" \
@@ -101,6 +103,8 @@ coccicheck|coccicheck-o|coccicheck-o-sub)
 	echo "$out"
 	cmp -s "$src/$f" "$tree/$f" && { echo "auditcheck: the put-back changed nothing" >&2; exit 1; }
 	rm -rf "$BUILD/cocci-tree" "$BUILD/cocci-out"
-	[ "$(grep -c "$f:[0-9]*:.*$PUTBACK_LOOKUP() outside mm/" <<<"$out")" -eq 2 ] ;;
+	# The reports name the file from the top of the tree, or, where
+	# kbuild runs spatch in the M= directory (7.2), from there.
+	[ "$(grep -cE "(^|/)$(basename "$f"):[0-9]+:.*$PUTBACK_LOOKUP\(\) outside mm/" <<<"$out")" -eq 2 ] ;;
 *)	echo "auditcheck: unknown check $2" >&2; exit 2 ;;
 esac
