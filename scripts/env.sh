@@ -11,8 +11,8 @@ esac
 # Debian 12 ships linux-source-6.1 and -6.12 (apt-get); 7.2 comes from
 # Debian unstable, fetched into $BUILD/sid by scripts/sid.sh.
 case $KVER in
-6.1|6.12) TARBALL=${TARBALL:-/usr/src/linux-source-$KVER.tar.xz} ;;
-*) TARBALL=${TARBALL:-$BUILD/sid/root/usr/src/linux-source-$KVER.tar.xz} ;;
+6.1|6.12) FROM_SID=no TARBALL=${TARBALL:-/usr/src/linux-source-$KVER.tar.xz} ;;
+*) FROM_SID=yes TARBALL=${TARBALL:-$BUILD/sid/root/usr/src/linux-source-$KVER.tar.xz} ;;
 esac
 PATCHES=${PATCHES:-$TOP/patches/linux-$KVER}
 JOBS=${JOBS:-$(nproc)}
@@ -52,12 +52,13 @@ export PATH=$TOP/scripts/bin:$PATH
 # The Debian version of the linux-source package the tarball came from.
 debian_version() {
 	local deb
-	case $KVER in
-	6.1|6.12) dpkg-query -W -f='${Version}' "linux-source-$KVER" 2>/dev/null || echo unknown ;;
-	*)	deb=$(ls "$BUILD/sid/dl/linux-source-${KVER}_"*_all.deb 2>/dev/null | head -n 1)
+	if [ "$FROM_SID" = no ]; then
+		dpkg-query -W -f='${Version}' "linux-source-$KVER" 2>/dev/null || echo unknown
+	else
+		deb=$(ls "$BUILD/sid/dl/linux-source-${KVER}_"*_all.deb 2>/dev/null | head -n 1)
 		deb=${deb##*/linux-source-${KVER}_}
-		echo "${deb%_all.deb}" ;;
-	esac
+		echo "${deb%_all.deb}"
+	fi
 }
 
 series_patches() {

@@ -7,10 +7,7 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
 dir=${1:?usage: mktree.sh DIR}
-case $KVER in
-6.1|6.12) ;;
-*) [ -r "$TARBALL" ] || "$TOP/scripts/sid.sh" > /dev/null ;;
-esac
+[ "$FROM_SID" = no ] || [ -r "$TARBALL" ] || "$TOP/scripts/sid.sh" > /dev/null
 [ -r "$TARBALL" ] || { echo "mktree: $TARBALL missing (apt-get install linux-source-$KVER)" >&2; exit 1; }
 
 # The tree's commits (the base and those git am makes) are committed as

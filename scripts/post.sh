@@ -71,7 +71,7 @@ if [ "${POST_BUILD:-yes}" != no ]; then
 	g worktree remove --force "$wt" 2> /dev/null || rm -rf "$wt"
 	g worktree prune
 	g worktree add -q --detach "$wt" pfnguard-base
-	frags=(base x86_64 "$KVER-x86_64")
+	frags=(base x86_64 "$KVER" "$KVER-x86_64")
 	for f in "${frags[@]}"; do
 		[ ! -f "$TOP/configs/kernels/$f.config" ] || cat "$TOP/configs/kernels/$f.config"
 	done | sed -e 's/#.*//' -e '/^[[:space:]]*$/d' > "$out/kunit.config"
