@@ -24,10 +24,13 @@ shift
 boots=("$dir"/boots/*.log)
 [ -s "${boots[0]}" ] || { echo "expect: no kernel logs in $dir/boots" >&2; exit 1; }
 
-# "ok 3 name" or "ok 3 name # SKIP", from KTAP lines anywhere in a line.
+# "ok 3 name", "not ok 3 name" or "ok 3 name # SKIP", from KTAP lines
+# anywhere in a line.  (The leftmost match: a greedy prefix would take
+# the "not " of a failure for its own.)
 results() {
 	tr -d '\r' < "$1" |
-		sed -nE 's/^(.*[[:space:]])?((not )?ok [0-9]+) (- )?([a-z0-9_.]+)( # SKIP)?.*$/\2 \5\6/p'
+		grep -oE '(^|[[:space:]])(not )?ok [0-9]+ (- )?[a-z0-9_.]+( # SKIP)?' |
+		sed -E 's/^[[:space:]]+//; s/^((not )?ok [0-9]+) (- )?/\1 /' || true
 }
 all=$(for b in "${boots[@]}"; do results "$b"; done)
 bad=0
