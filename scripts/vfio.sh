@@ -5,7 +5,11 @@
 # an ivshmem BAR.  One boot per test case (PFNGUARD_TEST=CASE), each log
 # in build/kunit/KERNEL/runs/RUN/boots/CASE.log, held against the run's
 # expectations.  The runs are the lines of configs/runs whose tests are
-# "vfio": vfio-warn, vfio-report, vfio-refuse, vfio-debug-strict.
+# "vfio": vfio-warn, vfio-report, vfio-refuse, vfio-debug-strict, and
+# where the series has vfio type1's revocation (7.2), vfio-revoke: a run
+# whose name has "revoke" boots with vfio_iommu_type1.pfnmap_revoke=1 and
+# the cases revoke_*, anon_ram and ram_pfnmap; the others boot with it
+# off, if the series has it, and the rest of the cases.
 # VFIO_CASES="CASE..." boots only those cases (make demo) and then asks
 # only that each passed: the run's expectations need every case.
 set -euo pipefail
@@ -17,6 +21,8 @@ run=${2:?usage: vfio.sh SRC RUN}
 run_row "$run" && [ "$run_tests" = vfio ] ||
 	{ echo "vfio.sh: no VFIO run '$run' for Linux $KVER (configs/runs)" >&2; exit 2; }
 mode=$run_mode
+revoke=0
+case $run in *revoke*) revoke=1 ;; esac
 # A boot takes seconds (a minute with KASAN); one that hangs is a failure.
 boot_timeout=300
 [ "$run_kernel" = x86_64 ] || boot_timeout=600
@@ -61,18 +67,25 @@ mdev=$out/drivers/vfio/mdev/mdev.ko
 "$out/usr/gen_init_cpio" "$work/initramfs.list" > "$work/initramfs.cpio"
 
 # The ivshmem device's memory: a file of the host.
-truncate -s 1M "$work/ivshmem"
+# 4 MiB: vfio-pci maps a 2 MiB aligned part of it with one PMD.
+truncate -s 4M "$work/ivshmem"
 # -nodefaults: no network card (its option ROM) and no VGA to start.
 args=(-machine q35,accel=tcg -m 1G -smp 1 -nodefaults -display none
       -serial stdio -no-reboot
       -device intel-iommu,intremap=on -device edu -device edu
-      -object "memory-backend-file,id=shm,share=on,mem-path=$work/ivshmem,size=1M"
+      -object "memory-backend-file,id=shm,share=on,mem-path=$work/ivshmem,size=4M"
       -device ivshmem-plain,memdev=shm
       -kernel "$out/arch/x86/boot/bzImage" -initrd "$work/initramfs.cpio")
 # no_timer_check: under TCG on a loaded host the IO-APIC timer check can
 # miss its window, and with interrupt remapping that is a panic at boot.
 cmdline="console=ttyS0 intel_iommu=on kunit.filter_glob=none panic=-1 no_timer_check"
 [ -z "$mode" ] || cmdline+=" unsafe_follow_pfn=$mode"
+if grep -q pfnmap_revoke "$src/drivers/vfio/vfio_iommu_type1.c"; then
+	cmdline+=" vfio_iommu_type1.pfnmap_revoke=$revoke"
+elif [ $revoke = 1 ]; then
+	echo "vfio.sh: the $KVER series does not revoke ($run)" >&2
+	exit 2
+fi
 
 rc=0
 # The program names its cases: with PFNGUARD_TEST matching none, every
@@ -80,6 +93,11 @@ rc=0
 cases=$(PFNGUARD_TEST=: "$work/vfio_pfn_dma" 2>&1 |
 	sed -nE 's/^#  RUN +vfio\.([a-z0-9_]+) \.\.\.$/\1/p' || true)
 [ -n "$cases" ] || { echo "vfio.sh: the test program listed no cases" >&2; exit 1; }
+if [ $revoke = 1 ]; then
+	cases=$(grep -E '^(revoke_.*|anon_ram|ram_pfnmap)$' <<<"$cases")
+else
+	cases=$(grep -v '^revoke_' <<<"$cases")
+fi
 if [ -n "${VFIO_CASES:-}" ]; then
 	for c in $VFIO_CASES; do
 		grep -qx "$c" <<<"$cases" || { echo "vfio.sh: no case $c" >&2; exit 2; }
@@ -88,7 +106,7 @@ if [ -n "${VFIO_CASES:-}" ]; then
 fi
 for c in $cases; do
 	: > "$work/ivshmem"
-	truncate -s 1M "$work/ivshmem"
+	truncate -s 4M "$work/ivshmem"
 	timeout "$boot_timeout" qemu-system-x86_64 "${args[@]}" \
 		-append "$cmdline PFNGUARD_TEST=$c" < /dev/null \
 		> "$logs/boots/$c.log" 2>&1 || rc=$?

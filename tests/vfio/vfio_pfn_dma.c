@@ -16,6 +16,12 @@
  * environment only case NAME runs, so that a boot's taint and log are that
  * case's own.  Every step prints one "# pfnguard-vfio: case=... step=..."
  * line.
+ *
+ * Where vfio type1 revokes DMA mappings of PFN-mapped memory
+ * (vfio_iommu_type1.pfnmap_revoke=1) the cases named revoke_* run instead
+ * of the policy's: the lookup is not judged, and the mapping is unmapped
+ * from the IOMMU when the memory goes away.  anon_ram and ram_pfnmap run
+ * either way.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -32,6 +38,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/pci_regs.h>
@@ -60,6 +67,8 @@
 #define IOVA_BAR	0x200000UL	/* one page of ivshmem's BAR2 */
 #define IOVA_BAR_LATE	0x300000UL
 #define IOVA_REGION	0x400000UL	/* one page of a vfio BAR mapping */
+#define IOVA_HUGE	0x800000UL	/* 2 MiB of a vfio BAR mapping */
+#define HUGE		0x200000UL
 
 #define MDEV_UUID	"6b1f4c2e-9d3a-4f0e-8c55-1d2e3f405162"
 
@@ -81,6 +90,7 @@ FIXTURE(vfio) {
 	char ivshmem[16];
 	char mode[16];
 	bool refuse;
+	bool revoke;		/* vfio_iommu_type1.pfnmap_revoke */
 	int kmsg;
 	char log[65536];
 	size_t loglen;
@@ -332,27 +342,54 @@ static int edu_write(struct vdev *d, uint32_t reg, uint32_t val)
  * engine is idle.  A transfer the IOMMU faults still completes, as far as
  * edu knows.
  */
+/* Start one edu transfer of @n <= EDU_XFER bytes; edu runs it 100 ms on. */
+static int edu_dma_start(struct vdev *d, uint64_t iova, uint32_t n,
+			 bool to_ram)
+{
+	uint32_t cmd = EDU_DMA_RUN | (to_ram ? EDU_DMA_TO_RAM : 0);
+
+	if (edu_write(d, EDU_DMA_SRC, to_ram ? EDU_BUF : iova) ||
+	    edu_write(d, EDU_DMA_DST, to_ram ? iova : EDU_BUF) ||
+	    edu_write(d, EDU_DMA_CNT, n) || edu_write(d, EDU_DMA_CMD, cmd))
+		return -EIO;
+	return 0;
+}
+
+/* 1 while the transfer runs, 0 once done, or -errno. */
+static int edu_dma_running(struct vdev *d)
+{
+	uint32_t cmd;
+
+	if (pread(d->fd, &cmd, 4, d->bar[0] + EDU_DMA_CMD) != 4)
+		return -EIO;
+	return cmd & EDU_DMA_RUN;
+}
+
+static int edu_dma_wait(struct vdev *d)
+{
+	int i, ret;
+
+	for (i = 0; i < 5000; i++) {
+		ret = edu_dma_running(d);
+		if (ret <= 0)
+			return ret;
+		usleep(1000);
+	}
+	return -ETIMEDOUT;
+}
+
 static int edu_dma(struct vdev *d, uint64_t iova, uint32_t len, bool to_ram)
 {
-	uint32_t cmd, off, n;
-	int i;
+	uint32_t off, n;
+	int ret;
 
 	for (off = 0; off < len; off += n) {
 		n = len - off < EDU_XFER ? len - off : EDU_XFER;
-		cmd = EDU_DMA_RUN | (to_ram ? EDU_DMA_TO_RAM : 0);
-		if (edu_write(d, EDU_DMA_SRC, to_ram ? EDU_BUF : iova + off) ||
-		    edu_write(d, EDU_DMA_DST, to_ram ? iova + off : EDU_BUF) ||
-		    edu_write(d, EDU_DMA_CNT, n) || edu_write(d, EDU_DMA_CMD, cmd))
-			return -EIO;
-		for (i = 0; i < 5000; i++) {
-			if (pread(d->fd, &cmd, 4, d->bar[0] + EDU_DMA_CMD) != 4)
-				return -EIO;
-			if (!(cmd & EDU_DMA_RUN))
-				break;
-			usleep(1000);
-		}
-		if (cmd & EDU_DMA_RUN)
-			return -ETIMEDOUT;
+		ret = edu_dma_start(d, iova + off, n, to_ram);
+		if (!ret)
+			ret = edu_dma_wait(d);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -380,6 +417,32 @@ static long long unmap_dma(int container, uint64_t iova, uint64_t size)
 	};
 
 	return ioctl(container, VFIO_IOMMU_UNMAP_DMA, &u) ? -errno : (long long)u.size;
+}
+
+#ifndef VFIO_IOMMU_TYPE1_INFO_CAP_PFNMAP_REVOKE
+#define VFIO_IOMMU_TYPE1_INFO_CAP_PFNMAP_REVOKE 4
+#endif
+
+/* Does VFIO_IOMMU_GET_INFO of @container report the revocation cap? */
+static bool info_has_revoke(int container)
+{
+	union {
+		struct vfio_iommu_type1_info info;
+		char buf[4096];
+	} u = { .info.argsz = sizeof(u) };
+	uint32_t off;
+
+	if (ioctl(container, VFIO_IOMMU_GET_INFO, &u.info) ||
+	    !(u.info.flags & VFIO_IOMMU_INFO_CAPS))
+		return false;
+	for (off = u.info.cap_offset; off && off + 8 <= sizeof(u);) {
+		struct vfio_info_cap_header *h = (void *)(u.buf + off);
+
+		if (h->id == VFIO_IOMMU_TYPE1_INFO_CAP_PFNMAP_REVOKE)
+			return true;
+		off = h->next;
+	}
+	return false;
 }
 
 static bool tainted_user(void)
@@ -471,6 +534,11 @@ static int edu_stage(FIXTURE_DATA(vfio) *self, struct vdev *d, uint8_t val,
 #define ALLOWED	"uses PFNs it cannot keep safely"
 #define REFUSED	"refused for"
 #define DMAR_WRITE_FAULT "DMAR: [DMA Write"
+#define DMAR_READ_FAULT "DMAR: [DMA Read"
+/* vfio type1's line for each revocation, and its tracepoint */
+#define REVOKED	"PFN-mapped memory at IOVA"
+#define TRACEFS	"/sys/kernel/tracing/"
+#define REVOKE_EVENT TRACEFS "events/vfio_iommu_type1/vfio_pfnmap_revoke/"
 
 /*
  * How a case that does not run in this boot leaves its test process: the
@@ -499,6 +567,19 @@ FIXTURE_SETUP(vfio)
 				sizeof(self->mode)))
 		TH_LOG("no vm.unsafe_follow_pfn: not a pfnguard kernel");
 	self->refuse = !strcmp(self->mode, "refuse");
+	{
+		char val[8] = "N";
+		bool revoke_case = !strncmp(_metadata->name, "revoke_", 7);
+		bool either = !strcmp(_metadata->name, "anon_ram") ||
+			      !strcmp(_metadata->name, "ram_pfnmap");
+
+		sysfs_read("/sys/module/vfio_iommu_type1/parameters/pfnmap_revoke",
+			   val, sizeof(val));
+		self->revoke = val[0] == 'Y';
+		if (!either && revoke_case != self->revoke)
+			SKIP(_exit(SKIP_EXIT_CODE), "%s: revocation is %s",
+			     _metadata->name, self->revoke ? "on" : "off");
+	}
 	/* A fresh boot: what this case taints is its own doing. */
 	ASSERT_FALSE(tainted_user());
 	self->kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
@@ -971,6 +1052,521 @@ TEST_F_TIMEOUT(vfio, sysctl_refuse, 120)
 			IOVA_BAR_LATE);
 	ASSERT_EQ(refused + 1, kmsg_count(self, REFUSED));
 	STEP("step=sysctl mode_before=%s second_map=refused", self->mode);
+}
+
+/*
+ * Revocation (vfio_iommu_type1.pfnmap_revoke=1): the cases below run in
+ * mode refuse, where a judged lookup would fail.  Each proves its effect
+ * from the device's side (the edu's DMA lands, or faults at the IOMMU)
+ * and from the memory's (the bytes behind the IOVA).
+ */
+
+/* Lines of the trace buffer that hold @text, or -1. */
+static int trace_count(const char *text)
+{
+	FILE *f = fopen(TRACEFS "trace", "r");
+	char line[512];
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += !!strstr(line, text);
+	fclose(f);
+	return n;
+}
+
+/* Map the sysfs view of the BAR at IOVA_BAR: tracked, not judged. */
+static void revoke_map_view(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(vfio) *self, int container)
+{
+	int ret;
+
+	ASSERT_EQ(0, sysfs_write(REVOKE_EVENT "enable", "1"));
+	ret = map_dma(container, self->view, IOVA_BAR, PAGE);
+	STEP("step=map_bar iova=0x%lx ret=%d (%s) taint_user=%d policy_lines=%d revoke_cap=%d",
+	     IOVA_BAR, ret, ret ? strerror(-ret) : "mapped", tainted_user(),
+	     kmsg_count(self, ALLOWED) + kmsg_count(self, REFUSED),
+	     info_has_revoke(container));
+	ASSERT_EQ(0, ret);
+	ASSERT_FALSE(tainted_user());
+	ASSERT_EQ(0, kmsg_count(self, ALLOWED) + kmsg_count(self, REFUSED));
+	ASSERT_TRUE(info_has_revoke(container));
+}
+
+/* @d writes 64 bytes of @val at @iova: 1 if @mem then holds them. */
+static int dma_lands(FIXTURE_DATA(vfio) *self, struct vdev *d, uint64_t iova,
+		     uint8_t val, volatile uint8_t *mem)
+{
+	if (edu_stage(self, d, val, 64) || edu_dma(d, iova, 64, true))
+		return -EIO;
+	return !differing(mem, val, 64);
+}
+
+/*
+ * @d writes 64 bytes of @val at @iova: 1 if the IOMMU faulted the write
+ * and @mem (what the IOVA pointed at) holds none of them.
+ */
+static int dma_faults(FIXTURE_DATA(vfio) *self, struct vdev *d,
+		      uint64_t iova, uint8_t val, volatile uint8_t *mem)
+{
+	int faults = kmsg_count(self, DMAR_WRITE_FAULT);
+
+	if (edu_stage(self, d, val, 64) || edu_dma(d, iova, 64, true))
+		return -EIO;
+	return kmsg_wait(self, DMAR_WRITE_FAULT, faults) >= 1 &&
+	       differing(mem, val, 64) == 64;
+}
+
+/* The BAR maps in mode refuse, untainted, and the device reaches it. */
+TEST_F_TIMEOUT(vfio, revoke_bar_map, 120)
+{
+	revoke_map_view(_metadata, self, self->container[0]);
+	ASSERT_EQ(1, dma_lands(self, &self->dev[0], IOVA_BAR, 0xa5,
+			       self->view));
+	STEP("step=dma_to_bar lands=1 iommu_fault=%d revoked_lines=%d taint_user=%d",
+	     kmsg_count(self, DMAR_WRITE_FAULT), kmsg_count(self, REVOKED),
+	     tainted_user());
+	ASSERT_EQ(0, kmsg_count(self, DMAR_WRITE_FAULT));
+	ASSERT_EQ(0, kmsg_count(self, REVOKED));
+	ASSERT_EQ(PAGE, unmap_dma(self->container[0], IOVA_BAR, PAGE));
+	ASSERT_FALSE(tainted_user());
+}
+
+/*
+ * munmap() of the view revokes.  The DMA before it primed the emulated
+ * IOMMU's IOTLB with the translation: the one after faults only if the
+ * revocation flushed the IOTLB.
+ */
+TEST_F_TIMEOUT(vfio, revoke_munmap, 120)
+{
+	volatile uint8_t *spy;
+
+	revoke_map_view(_metadata, self, self->container[0]);
+	ASSERT_EQ(1, dma_lands(self, &self->dev[0], IOVA_BAR, 0x11,
+			       self->view));
+	ASSERT_EQ(0, munmap(self->view, PAGE));
+	self->view = NULL;
+	STEP("step=munmap revoked_lines=%d trace_unmap=%d",
+	     kmsg_count(self, REVOKED), trace_count("event=unmap"));
+	ASSERT_EQ(1, kmsg_count(self, REVOKED));
+	ASSERT_EQ(1, trace_count("iova=0x200000 size=0x1000 event=unmap"));
+
+	spy = map_sysfs_bar(self->ivshmem, 2);
+	ASSERT_NE(MAP_FAILED, spy);
+	ASSERT_EQ(1, dma_faults(self, &self->dev[0], IOVA_BAR, 0x22, spy));
+	STEP("step=dma_after_revoke iommu_fault=1 bar_unchanged=%d",
+	     !differing(spy, 0x11, 64));
+	ASSERT_EQ(0, differing(spy, 0x11, 64));
+	/* Revoked, not gone: MAP_DMA over it fails, UNMAP_DMA takes it. */
+	ASSERT_EQ(-EEXIST, map_dma(self->container[0], (void *)spy, IOVA_BAR,
+				   PAGE));
+	ASSERT_EQ(PAGE, unmap_dma(self->container[0], IOVA_BAR, PAGE));
+	ASSERT_FALSE(tainted_user());
+	ASSERT_EQ(0, kmsg_count(self, "WARNING:"));
+	munmap((void *)spy, PAGE);
+}
+
+/*
+ * A new owner claims the BAR (vfio-pci, for another container): that
+ * revokes the old sysfs view, and with it the DMA mapping.  Its 4096
+ * bytes stay intact, and a device read from the old IOVA does not see
+ * them.
+ */
+TEST_F_TIMEOUT(vfio, revoke_new_owner, 120)
+{
+	uint8_t *ram = self->ram;
+	volatile uint8_t *owner;
+	int faults;
+
+	revoke_map_view(_metadata, self, self->container[0]);
+	ASSERT_EQ(1, dma_lands(self, &self->dev[0], IOVA_BAR, 0x11,
+			       self->view));
+
+	ASSERT_EQ(0, bind_vfio(self->ivshmem));
+	self->ivshmem_claimed = true;
+	self->container[1] = new_container();
+	ASSERT_LE(0, self->container[1]);
+	ASSERT_EQ(0, open_device(&self->dev[2], self->container[1],
+				 self->ivshmem, true));
+	owner = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		     self->dev[2].fd, self->dev[2].bar[2]);
+	ASSERT_NE(MAP_FAILED, owner);
+	self->region = (void *)owner;
+	memset((void *)owner, 0x5a, PAGE);
+	ASSERT_TRUE(revoked(self->view));
+	STEP("step=new_owner device=%s old_view=revoked(SIGBUS) revoked_lines=%d trace_clear=%d",
+	     self->ivshmem, kmsg_count(self, REVOKED),
+	     trace_count("event=clear"));
+	ASSERT_EQ(1, kmsg_count(self, REVOKED));
+	ASSERT_EQ(1, trace_count("event=clear"));
+
+	/* The old IOVA, written: faults, the owner's page is intact. */
+	ASSERT_EQ(0, edu_stage(self, &self->dev[0], 0xee, PAGE));
+	faults = kmsg_count(self, DMAR_WRITE_FAULT);
+	ASSERT_EQ(0, edu_dma(&self->dev[0], IOVA_BAR, PAGE, true));
+	ASSERT_LE(1, kmsg_wait(self, DMAR_WRITE_FAULT, faults));
+	STEP("step=stale_write owner_bytes_after=%d iommu_fault=1",
+	     PAGE - differing(owner, 0x5a, PAGE));
+	ASSERT_EQ(0, differing(owner, 0x5a, PAGE));
+
+	/*
+	 * The old IOVA, read into the edu's buffer (what a faulted read
+	 * leaves there is QEMU's business), then that buffer into RAM.
+	 */
+	faults = kmsg_count(self, DMAR_READ_FAULT);
+	ASSERT_EQ(0, edu_dma(&self->dev[0], IOVA_BAR, 64, false));
+	ASSERT_LE(1, kmsg_wait(self, DMAR_READ_FAULT, faults));
+	memset(ram + PAGE, 0x99, 64);
+	ASSERT_EQ(0, edu_dma(&self->dev[0], IOVA_RAM + PAGE, 64, true));
+	STEP("step=stale_read iommu_fault=1 ram_written=%d owner_bytes_leaked=%d",
+	     !!differing(ram + PAGE, 0x99, 64),
+	     64 - differing(ram + PAGE, 0x5a, 64));
+	ASSERT_EQ(64, differing(ram + PAGE, 0x99, 64));
+	ASSERT_EQ(64, differing(ram + PAGE, 0x5a, 64));
+	ASSERT_FALSE(tainted_user());
+}
+
+/*
+ * A DMA issued before the revocation and executed after it (edu runs a
+ * transfer 100 ms after the command) faults.
+ */
+TEST_F_TIMEOUT(vfio, revoke_inflight, 120)
+{
+	volatile uint8_t *spy;
+	int faults, running;
+
+	revoke_map_view(_metadata, self, self->container[0]);
+	spy = map_sysfs_bar(self->ivshmem, 2);
+	ASSERT_NE(MAP_FAILED, spy);
+	ASSERT_EQ(0, edu_stage(self, &self->dev[0], 0x33, 64));
+	faults = kmsg_count(self, DMAR_WRITE_FAULT);
+	ASSERT_EQ(0, edu_dma_start(&self->dev[0], IOVA_BAR, 64, true));
+	ASSERT_EQ(0, munmap(self->view, PAGE));
+	self->view = NULL;
+	running = edu_dma_running(&self->dev[0]);
+	STEP("step=revoke_while_queued dma_running=%d revoked_lines=%d",
+	     running, kmsg_count(self, REVOKED));
+	ASSERT_EQ(1, running);
+	ASSERT_EQ(1, kmsg_count(self, REVOKED));
+	ASSERT_EQ(0, edu_dma_wait(&self->dev[0]));
+	ASSERT_LE(1, kmsg_wait(self, DMAR_WRITE_FAULT, faults));
+	STEP("step=dma_after_revoke iommu_fault=1 bytes_in_bar=%d",
+	     64 - differing(spy, 0x33, 64));
+	ASSERT_EQ(64, differing(spy, 0x33, 64));
+	munmap((void *)spy, PAGE);
+}
+
+/*
+ * vfio-pci's own zap: the device's memory decoding disabled through its
+ * config space revokes the DMA mapping of its BAR mapping; unmapping and
+ * mapping it again, once decoding is back, recovers.
+ */
+TEST_F_TIMEOUT(vfio, revoke_memory_disable, 120)
+{
+	volatile uint8_t *bar;
+	uint16_t cmd;
+	int ret;
+
+	ASSERT_EQ(0, sysfs_write(REVOKE_EVENT "enable", "1"));
+	ASSERT_EQ(0, bind_vfio(self->ivshmem));
+	self->ivshmem_claimed = true;
+	ASSERT_EQ(0, open_device(&self->dev[2], self->container[0],
+				 self->ivshmem, false));
+	bar = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   self->dev[2].fd, self->dev[2].bar[2]);
+	ASSERT_NE(MAP_FAILED, bar);
+	self->region = (void *)bar;
+	ASSERT_EQ(0, map_dma(self->container[0], (void *)bar, IOVA_REGION,
+			     PAGE));
+	ASSERT_EQ(1, dma_lands(self, &self->dev[0], IOVA_REGION, 0x44, bar));
+
+	ASSERT_EQ(2, pread(self->dev[2].fd, &cmd, 2,
+			   self->dev[2].cfg + PCI_COMMAND));
+	cmd &= ~PCI_COMMAND_MEMORY;
+	ASSERT_EQ(2, pwrite(self->dev[2].fd, &cmd, 2,
+			    self->dev[2].cfg + PCI_COMMAND));
+	STEP("step=memory_disable revoked_lines=%d trace_clear=%d",
+	     kmsg_count(self, REVOKED), trace_count("event=clear"));
+	ASSERT_EQ(1, kmsg_count(self, REVOKED));
+	ASSERT_EQ(1, trace_count("event=clear"));
+	cmd |= PCI_COMMAND_MEMORY;
+	ASSERT_EQ(2, pwrite(self->dev[2].fd, &cmd, 2,
+			    self->dev[2].cfg + PCI_COMMAND));
+	ASSERT_EQ(1, dma_faults(self, &self->dev[0], IOVA_REGION, 0x55, bar));
+	STEP("step=dma_after_revoke iommu_fault=1 bar_unchanged=1");
+
+	/* The recovery: UNMAP_DMA, MAP_DMA again, the DMA lands. */
+	ASSERT_EQ(PAGE, unmap_dma(self->container[0], IOVA_REGION, PAGE));
+	ret = map_dma(self->container[0], (void *)bar, IOVA_REGION, PAGE);
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(1, dma_lands(self, &self->dev[0], IOVA_REGION, 0x66, bar));
+	STEP("step=remap ret=0 lands=1 taint_user=%d", tainted_user());
+	ASSERT_FALSE(tainted_user());
+}
+
+/*
+ * A group attached to the container before the revocation (it joins the
+ * container's IOMMU domain) is revoked with the rest.
+ */
+TEST_F_TIMEOUT(vfio, revoke_attached_before, 120)
+{
+	volatile uint8_t *spy;
+
+	revoke_map_view(_metadata, self, self->container[0]);
+	ASSERT_EQ(0, open_device(&self->dev[1], self->container[0],
+				 self->edu[1], false));
+	ASSERT_EQ(0, enable_dma(&self->dev[1]));
+	ASSERT_EQ(0, edu_dma(&self->dev[1], IOVA_RAM, 64, false));
+	ASSERT_EQ(1, dma_lands(self, &self->dev[1], IOVA_BAR, 0x12,
+			       self->view));
+	ASSERT_EQ(0, munmap(self->view, PAGE));
+	self->view = NULL;
+	spy = map_sysfs_bar(self->ivshmem, 2);
+	ASSERT_NE(MAP_FAILED, spy);
+	ASSERT_EQ(1, dma_faults(self, &self->dev[0], IOVA_BAR, 0x21, spy));
+	ASSERT_EQ(1, dma_faults(self, &self->dev[1], IOVA_BAR, 0x21, spy));
+	STEP("step=dma_after_revoke edu0_fault=1 edu1_fault=1 bar_unchanged=%d",
+	     !differing(spy, 0x12, 64));
+	ASSERT_EQ(0, differing(spy, 0x12, 64));
+	munmap((void *)spy, PAGE);
+}
+
+/* A container with only an mdev group: MAP_DMA records the range. */
+static void revoke_mdev_container(struct __test_metadata *_metadata,
+				  FIXTURE_DATA(vfio) *self)
+{
+	char path[PATH_MAX], devpath[PATH_MAX];
+	glob_t g;
+
+	ASSERT_EQ(0, sysfs_write(REVOKE_EVENT "enable", "1"));
+	ASSERT_EQ(0, glob("/sys/class/mdev_bus/*/mdev_supported_types/*-1/create",
+			  0, NULL, &g)) TH_LOG("no mdev parent: is mtty.ko loaded?");
+	snprintf(path, sizeof(path), "%s", g.gl_pathv[0]);
+	globfree(&g);
+	ASSERT_EQ(0, sysfs_write(path, MDEV_UUID));
+	self->mdev_created = true;
+	self->container[2] = new_container();
+	ASSERT_LE(0, self->container[2]);
+	snprintf(devpath, sizeof(devpath), "/sys/bus/mdev/devices/%s", MDEV_UUID);
+	self->dev[2].group = attach_group(self->container[2], devpath, true);
+	ASSERT_LE(0, self->dev[2].group);
+	ASSERT_EQ(0, map_dma(self->container[2], self->ram, IOVA_RAM, 2 * PAGE));
+	ASSERT_EQ(0, map_dma(self->container[2], self->view, IOVA_BAR, PAGE));
+	ASSERT_TRUE(info_has_revoke(self->container[2]));
+}
+
+/* edu1's group brings the container's first IOMMU domain: the replay. */
+static void revoke_attach_edu1(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(vfio) *self)
+{
+	char devpath[PATH_MAX];
+	int ret;
+
+	snprintf(devpath, sizeof(devpath), "/sys/bus/pci/devices/%s",
+		 self->edu[1]);
+	ret = attach_group(self->container[2], devpath, false);
+	STEP("step=attach_iommu_group ret=%d (%s) policy_lines=%d",
+	     ret < 0 ? ret : 0, ret < 0 ? strerror(-ret) : "attached",
+	     kmsg_count(self, ALLOWED) + kmsg_count(self, REFUSED));
+	ASSERT_LE(0, ret);
+	self->dev[1].group = ret;
+	ASSERT_EQ(0, get_device(&self->dev[1], self->edu[1]));
+	ASSERT_EQ(0, enable_dma(&self->dev[1]));
+	ASSERT_EQ(0, kmsg_count(self, ALLOWED) + kmsg_count(self, REFUSED));
+}
+
+/* A recorded range revoked before the replay is not resurrected by it. */
+TEST_F_TIMEOUT(vfio, revoke_replay_after, 120)
+{
+	volatile uint8_t *spy;
+
+	revoke_mdev_container(_metadata, self);
+	ASSERT_EQ(0, munmap(self->view, PAGE));
+	self->view = NULL;
+	STEP("step=munmap_recorded revoked_lines=%d",
+	     kmsg_count(self, REVOKED));
+	ASSERT_EQ(1, kmsg_count(self, REVOKED));
+	revoke_attach_edu1(_metadata, self);
+	spy = map_sysfs_bar(self->ivshmem, 2);
+	ASSERT_NE(MAP_FAILED, spy);
+	memset((void *)spy, 0, 64);
+	ASSERT_EQ(1, dma_faults(self, &self->dev[1], IOVA_BAR, 0x31, spy));
+	STEP("step=dma_after_replay iommu_fault=1 bar_unchanged=1");
+	ASSERT_EQ(PAGE, unmap_dma(self->container[2], IOVA_BAR, PAGE));
+	munmap((void *)spy, PAGE);
+}
+
+/* A recorded range mapped by the replay is revoked after it. */
+TEST_F_TIMEOUT(vfio, revoke_replay_then, 120)
+{
+	volatile uint8_t *spy;
+
+	revoke_mdev_container(_metadata, self);
+	revoke_attach_edu1(_metadata, self);
+	ASSERT_EQ(1, dma_lands(self, &self->dev[1], IOVA_BAR, 0x41,
+			       self->view));
+	ASSERT_EQ(0, munmap(self->view, PAGE));
+	self->view = NULL;
+	ASSERT_EQ(1, kmsg_count(self, REVOKED));
+	spy = map_sysfs_bar(self->ivshmem, 2);
+	ASSERT_NE(MAP_FAILED, spy);
+	ASSERT_EQ(1, dma_faults(self, &self->dev[1], IOVA_BAR, 0x42, spy));
+	STEP("step=dma_after_revoke lands_before=1 iommu_fault=1 bar_unchanged=%d",
+	     !differing(spy, 0x41, 64));
+	ASSERT_EQ(0, differing(spy, 0x41, 64));
+	munmap((void *)spy, PAGE);
+}
+
+/* The exit of the process that mapped the range revokes it. */
+TEST_F_TIMEOUT(vfio, revoke_exit, 120)
+{
+	volatile uint8_t *spy;
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, sysfs_write(REVOKE_EVENT "enable", "1"));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		void *view = map_sysfs_bar(self->ivshmem, 2);
+
+		_exit(view == MAP_FAILED ||
+		      map_dma(self->container[0], view, IOVA_BAR, PAGE));
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	STEP("step=child_mapped_and_exited revoked_lines=%d trace_release=%d",
+	     kmsg_count(self, REVOKED), trace_count("event=release"));
+	ASSERT_EQ(1, kmsg_count(self, REVOKED));
+	ASSERT_EQ(1, trace_count("event=release"));
+	spy = map_sysfs_bar(self->ivshmem, 2);
+	ASSERT_NE(MAP_FAILED, spy);
+	memset((void *)spy, 0, 64);
+	ASSERT_EQ(1, dma_faults(self, &self->dev[0], IOVA_BAR, 0x51, spy));
+	STEP("step=dma_after_exit iommu_fault=1 bar_unchanged=1");
+	ASSERT_EQ(PAGE, unmap_dma(self->container[0], IOVA_BAR, PAGE));
+	munmap((void *)spy, PAGE);
+}
+
+/*
+ * mprotect() keeps the PFN: the mapping is not revoked, and stays as
+ * MAP_DMA made it (the device may still write).
+ */
+TEST_F_TIMEOUT(vfio, revoke_mprotect, 120)
+{
+	revoke_map_view(_metadata, self, self->container[0]);
+	ASSERT_EQ(0, mprotect(self->view, PAGE, PROT_READ));
+	ASSERT_EQ(1, dma_lands(self, &self->dev[0], IOVA_BAR, 0x61,
+			       self->view));
+	STEP("step=mprotect_read_only revoked_lines=%d lands=1",
+	     kmsg_count(self, REVOKED));
+	ASSERT_EQ(0, kmsg_count(self, REVOKED));
+}
+
+/*
+ * A 2 MiB PMD mapping of a vfio-pci BAR, mapped for DMA whole, split by
+ * munmap() of its first page: the whole range is revoked, also the part
+ * still mapped in the process.
+ */
+TEST_F_TIMEOUT(vfio, revoke_huge_split, 120)
+{
+	volatile uint8_t *bar;
+	uint8_t *va;
+
+	ASSERT_EQ(0, sysfs_write(REVOKE_EVENT "enable", "1"));
+	ASSERT_EQ(0, bind_vfio(self->ivshmem));
+	self->ivshmem_claimed = true;
+	ASSERT_EQ(0, open_device(&self->dev[2], self->container[0],
+				 self->ivshmem, false));
+	ASSERT_LE(2 * HUGE, self->dev[2].bar_size[2]);
+	/* 2 MiB aligned: vfio-pci maps it with one PMD on first fault. */
+	va = mmap(NULL, 2 * HUGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		  -1, 0);
+	ASSERT_NE(MAP_FAILED, va);
+	va = (uint8_t *)(((uintptr_t)va + HUGE - 1) & ~(HUGE - 1));
+	bar = mmap(va, HUGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		   self->dev[2].fd, self->dev[2].bar[2]);
+	ASSERT_EQ((void *)va, (void *)bar);
+	ASSERT_EQ(0, map_dma(self->container[0], va, IOVA_HUGE, HUGE));
+	ASSERT_EQ(1, dma_lands(self, &self->dev[0], IOVA_HUGE + HUGE / 2,
+			       0x71, bar + HUGE / 2));
+	ASSERT_EQ(0, munmap(va, PAGE));
+	STEP("step=split_munmap revoked_lines=%d trace=%d",
+	     kmsg_count(self, REVOKED),
+	     trace_count("iova=0x800000 size=0x200000"));
+	ASSERT_EQ(1, kmsg_count(self, REVOKED));
+	ASSERT_EQ(1, dma_faults(self, &self->dev[0], IOVA_HUGE + HUGE / 2,
+				0x72, bar + HUGE / 2));
+	STEP("step=dma_after_split iommu_fault=1 bar_unchanged=1");
+	ASSERT_EQ(HUGE, unmap_dma(self->container[0], IOVA_HUGE, HUGE));
+	munmap(va + PAGE, HUGE - PAGE);
+}
+
+/*
+ * What cannot be revoked safely is refused: a range that mixes the BAR
+ * with RAM, either way round (EINVAL), and a vaddr update of a tracked
+ * range (EBUSY).
+ */
+TEST_F_TIMEOUT(vfio, revoke_refusals, 120)
+{
+	uint8_t *two;
+	int ret;
+
+	two = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	ASSERT_NE(MAP_FAILED, two);
+	{
+		char path[PATH_MAX];
+		int fd;
+
+		snprintf(path, sizeof(path),
+			 "/sys/bus/pci/devices/%s/resource2", self->ivshmem);
+		fd = open(path, O_RDWR | O_SYNC);
+		ASSERT_LE(0, fd);
+		/* The BAR, then RAM. */
+		ASSERT_NE(MAP_FAILED, mmap(two, PAGE, PROT_READ | PROT_WRITE,
+					   MAP_SHARED | MAP_FIXED, fd, 0));
+		ret = map_dma(self->container[0], two, IOVA_BAR, 2 * PAGE);
+		STEP("step=map_bar_then_ram ret=%d (%s)", ret, strerror(-ret));
+		ASSERT_EQ(-EINVAL, ret);
+		/* RAM, then the BAR. */
+		ASSERT_EQ(0, munmap(two, 2 * PAGE));
+		two = mmap(two, 2 * PAGE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_FIXED,
+			   -1, 0);
+		ASSERT_NE(MAP_FAILED, two);
+		ASSERT_NE(MAP_FAILED, mmap(two + PAGE, PAGE,
+					   PROT_READ | PROT_WRITE,
+					   MAP_SHARED | MAP_FIXED, fd, 0));
+		close(fd);
+	}
+	ret = map_dma(self->container[0], two, IOVA_BAR, 2 * PAGE);
+	STEP("step=map_ram_then_bar ret=%d (%s)", ret, strerror(-ret));
+	ASSERT_EQ(-EINVAL, ret);
+	/* Nothing of either is left mapped. */
+	ASSERT_EQ(0, unmap_dma(self->container[0], IOVA_BAR, 2 * PAGE));
+
+	revoke_map_view(_metadata, self, self->container[0]);
+	{
+		struct vfio_iommu_type1_dma_unmap u = {
+			.argsz = sizeof(u),
+			.flags = VFIO_DMA_UNMAP_FLAG_VADDR,
+			.iova = IOVA_BAR,
+			.size = PAGE,
+		};
+
+		ret = ioctl(self->container[0], VFIO_IOMMU_UNMAP_DMA, &u) ?
+			-errno : 0;
+	}
+	STEP("step=unmap_vaddr ret=%d (%s)", ret, strerror(-ret));
+	ASSERT_EQ(-EBUSY, ret);
+	/* Still mapped, and still reachable. */
+	ASSERT_EQ(1, dma_lands(self, &self->dev[0], IOVA_BAR, 0x81,
+			       self->view));
+	ASSERT_EQ(PAGE, unmap_dma(self->container[0], IOVA_BAR, PAGE));
+	ASSERT_FALSE(tainted_user());
+	munmap(two, 2 * PAGE);
 }
 
 TEST_HARNESS_MAIN
