@@ -2,7 +2,10 @@
 # demo.sh: first the real interface: the VFIO scenario (scripts/vfio.sh)
 # on the patched x86_64 kernel under QEMU, in mode report (the default) and
 # with unsafe_follow_pfn=refuse, reported from that run's logs: what a
-# device's DMA through a stale IOVA did to the BAR's new owner.  Then the
+# device's DMA through a stale IOVA did to the BAR's new owner; and where
+# the series makes vfio type1 revoke such mappings (7.2), the same with
+# revocation on: mapped in mode refuse, revoked when the BAR changes
+# hands, the device's DMA faulting at the IOMMU.  Then the
 # staged half: the x86_64 kernel's pfn_demo KUnit suite
 # (mm/follow_pfn_demo_kunit.c) in modes warn and refuse: what a kept PFN did to a
 # tmpfs file, what unsafe_follow_pfn() said, and how the mmu_notifier
@@ -56,6 +59,35 @@ vfio() { # MODE
 }
 vfio report
 vfio refuse
+# Where the series makes vfio type1 revoke (7.2): the third behaviour.
+revoke() {
+	local c=revoke_new_owner b=revoke_bar_map
+	say "booting the VFIO scenario with vfio type1's revocation, mode refuse"
+	VFIO_CASES="$b $c" "$TOP/scripts/vfio.sh" "$src" vfio-revoke > "$BUILD/demo-vfio-revoke.log" 2>&1 ||
+		{ tail -n 20 "$BUILD/demo-vfio-revoke.log"; bad=1; }
+	echo
+	echo "== VFIO, revocation on (vfio_iommu_type1.pfnmap_revoke=1) and mode refuse: the same BAR, the same stale IOVA"
+	[ -n "$(step revoke $b map_bar ret)" ] || { echo "   no output: see $rel/kunit/x86_64/runs/vfio-revoke/"; return; }
+	echo "   VFIO_IOMMU_MAP_DMA  ret=$(step revoke $b map_bar ret) in mode refuse (QEMU's peer-to-peer mapping works);" \
+		"taint U=$(step revoke $b map_bar taint_user), policy lines $(step revoke $b map_bar policy_lines)," \
+		"GET_INFO revocation cap $(step revoke $b map_bar revoke_cap)"
+	echo "   device DMA to the BAR through the IOVA lands: $(step revoke $b dma_to_bar lands)"
+	echo "   new owner: ivshmem bound to vfio-pci, BAR2 mmapped by another container" \
+		"and filled; the old view: $(step revoke $c new_owner old_view)"
+	vlog revoke $c | grep -m1 'revoked (' | sed 's/^/   kernel said: /' || true
+	echo "   edu DMA, 4096 bytes through the old IOVA: faulted;" \
+		"new owner's bytes intact: $(step revoke $c stale_write owner_bytes_after) of 4096"
+	vlog revoke $c | grep -m1 'DMAR: \[DMA Write' | sed 's/^/   IOMMU: /' || true
+	echo "   edu DMA read from the old IOVA: faulted; new owner's bytes leaked:" \
+		"$(step revoke $c stale_read owner_bytes_leaked)"
+	for t in $b $c; do
+		echo "   test case $t: $(vlog revoke $t | grep -m1 -oE "^(not )?ok [0-9]+ vfio\.$t$" || echo "no result")"
+	done
+	echo "   (their logs: $rel/kunit/x86_64/runs/vfio-revoke/boots/; make check boots all revoke_* cases)"
+}
+if grep -q pfnmap_revoke "$src/drivers/vfio/vfio_iommu_type1.c"; then
+	revoke
+fi
 echo
 
 # The staged half, in the same x86_64 kernel.

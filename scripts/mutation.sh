@@ -58,13 +58,13 @@ case $KVER in
 		mutations+=("vfio: the PFN it keeps is not judged|vfio-refuse|drivers/vfio/vfio_iommu_type1.c|	return unsafe_follow_pfnmap_end(&args);|	follow_pfnmap_end(&args); return 0;")
 	else
 		mutations+=("vfio: the PFN it keeps is not judged|vfio-refuse|drivers/vfio/vfio_iommu_type1.c|	ret = unsafe_follow_pfnmap_end(&args);|	follow_pfnmap_end(&args); ret = 0;")
-		# vfio type1's revocation (7.2)
-		mutations+=(
-			"revoke: the notifier does not unmap|vfio-revoke|drivers/vfio/vfio_iommu_type1.c|	vfio_pfnmap_unmap(iommu, dma);	/* all domains, IOTLB flushed */|	(void)0;"
-			"revoke: the IOTLB is not flushed|vfio-revoke|drivers/vfio/vfio_iommu_type1.c|	iommu_iotlb_sync(domain, &gather);|	(void)gather;"
-			"revoke: the replay resurrects a revoked range|vfio-revoke|drivers/vfio/vfio_iommu_type1.c|	if (dma->pfnmap_state == VFIO_PFNMAP_REVOKED) {|	if (0) {"
-		)
-	fi ;;
+	fi
+	# vfio type1's revocation (6.12, 7.2)
+	mutations+=(
+		"revoke: the notifier does not unmap|vfio-revoke|drivers/vfio/vfio_iommu_type1.c|	vfio_pfnmap_unmap(iommu, dma);	/* all domains, IOTLB flushed */|	(void)0;"
+		"revoke: the IOTLB is not flushed|vfio-revoke|drivers/vfio/vfio_iommu_type1.c|	iommu_iotlb_sync(domain, &gather);|	(void)gather;"
+		"revoke: the replay resurrects a revoked range|vfio-revoke|drivers/vfio/vfio_iommu_type1.c|	if (dma->pfnmap_state == VFIO_PFNMAP_REVOKED) {|	if (0) {"
+	) ;;
 esac
 
 "$TOP/scripts/mktree.sh" "$src"
