@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -99,6 +100,8 @@ FIXTURE(vfio) {
 	void *ram;		/* two pages, mapped at IOVA_RAM */
 	void *view;		/* a page of ivshmem's BAR2 through sysfs */
 	void *region;		/* a page of ivshmem's BAR2 through vfio-pci */
+	void *huge;		/* more of it (revoke_huge_split) */
+	size_t huge_len;
 	bool ivshmem_claimed;
 	bool mdev_created;
 };
@@ -615,6 +618,8 @@ FIXTURE_TEARDOWN(vfio)
 	/* A vfio-pci mapping holds the device: unbinding would wait for it. */
 	if (self->region)
 		munmap(self->region, PAGE);
+	if (self->huge)
+		munmap(self->huge, self->huge_len);
 	for (i = 2; i >= 0; i--)
 		close_device(&self->dev[i]);
 	for (i = 0; i < 3; i++)
@@ -1488,6 +1493,8 @@ TEST_F_TIMEOUT(vfio, revoke_huge_split, 120)
 	bar = mmap(va, HUGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
 		   self->dev[2].fd, self->dev[2].bar[2]);
 	ASSERT_EQ((void *)va, (void *)bar);
+	self->huge = va;
+	self->huge_len = HUGE;
 	ASSERT_EQ(0, map_dma(self->container[0], va, IOVA_HUGE, HUGE));
 	ASSERT_EQ(1, dma_lands(self, &self->dev[0], IOVA_HUGE + HUGE / 2,
 			       0x71, bar + HUGE / 2));
@@ -1500,7 +1507,6 @@ TEST_F_TIMEOUT(vfio, revoke_huge_split, 120)
 				0x72, bar + HUGE / 2));
 	STEP("step=dma_after_split iommu_fault=1 bar_unchanged=1");
 	ASSERT_EQ(HUGE, unmap_dma(self->container[0], IOVA_HUGE, HUGE));
-	munmap(va + PAGE, HUGE - PAGE);
 }
 
 /*
@@ -1567,6 +1573,97 @@ TEST_F_TIMEOUT(vfio, revoke_refusals, 120)
 	ASSERT_EQ(PAGE, unmap_dma(self->container[0], IOVA_BAR, PAGE));
 	ASSERT_FALSE(tainted_user());
 	munmap(two, 2 * PAGE);
+}
+
+struct stress {
+	FIXTURE_DATA(vfio) *self;
+	uint8_t *va;		/* where the viewer maps the BAR, or RAM */
+	int bar_fd;
+	volatile int stop;
+	int maps, map_errors, views;
+};
+
+/* Thread A: MAP_DMA of whatever is at the VA, then UNMAP_DMA. */
+static void *stress_mapper(void *arg)
+{
+	struct stress *st = arg;
+
+	while (!st->stop) {
+		if (map_dma(st->self->container[0], st->va, IOVA_BAR, PAGE))
+			st->map_errors++;
+		else
+			st->maps++;
+		unmap_dma(st->self->container[0], IOVA_BAR, PAGE);
+	}
+	return NULL;
+}
+
+/* Thread B: the BAR's page, then RAM, at the same VA. */
+static void *stress_viewer(void *arg)
+{
+	struct stress *st = arg;
+
+	while (!st->stop) {
+		mmap(st->va, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		     st->bar_fd, 0);
+		st->views++;
+		usleep(1000);
+		mmap(st->va, PAGE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	}
+	return NULL;
+}
+
+/*
+ * Map and unmap (A), mmap and munmap (B) and the device's DMA through the
+ * IOVA (this thread) at once, for the lock checkers of a debug kernel:
+ * no WARNING, lockdep, KASAN or BUG report may come of it.  Afterwards
+ * nothing is mapped at the IOVA: the device's write faults and the BAR,
+ * refilled, stays as it is.
+ */
+TEST_F_TIMEOUT(vfio, revoke_stress, 300)
+{
+	struct stress st = { .self = self };
+	volatile uint8_t *spy;
+	pthread_t a, b;
+	char path[PATH_MAX];
+	int i, dmas = 0;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource2",
+		 self->ivshmem);
+	st.bar_fd = open(path, O_RDWR | O_SYNC);
+	ASSERT_LE(0, st.bar_fd);
+	st.va = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, st.va);
+	ASSERT_EQ(0, edu_stage(self, &self->dev[0], 0xee, 64));
+	ASSERT_EQ(0, pthread_create(&a, NULL, stress_mapper, &st));
+	ASSERT_EQ(0, pthread_create(&b, NULL, stress_viewer, &st));
+	for (i = 0; i < 40; i++) {
+		ASSERT_EQ(0, edu_dma_start(&self->dev[0], IOVA_BAR, 64, true));
+		ASSERT_EQ(0, edu_dma_wait(&self->dev[0]));
+		dmas++;
+	}
+	st.stop = 1;
+	pthread_join(a, NULL);
+	pthread_join(b, NULL);
+	STEP("step=stress dmas=%d maps=%d map_errors=%d views=%d revoked_lines=%d",
+	     dmas, st.maps, st.map_errors, st.views, kmsg_count(self, REVOKED));
+	ASSERT_LT(0, st.maps);
+	ASSERT_LT(0, st.views);
+
+	spy = map_sysfs_bar(self->ivshmem, 2);
+	ASSERT_NE(MAP_FAILED, spy);
+	memset((void *)spy, 0x5a, 64);
+	ASSERT_EQ(1, dma_faults(self, &self->dev[0], IOVA_BAR, 0xee, spy));
+	STEP("step=after_stress iommu_fault=1 bar_unchanged=%d warnings=%d",
+	     !differing(spy, 0x5a, 64), kmsg_count(self, "WARNING:"));
+	ASSERT_EQ(0, differing(spy, 0x5a, 64));
+	ASSERT_EQ(0, kmsg_count(self, "WARNING:"));
+	ASSERT_EQ(0, kmsg_count(self, "BUG:"));
+	munmap((void *)spy, PAGE);
+	munmap(st.va, PAGE);
+	close(st.bar_fd);
 }
 
 TEST_HARNESS_MAIN
