@@ -134,6 +134,13 @@ if [ -n "$w1" ]; then
 	(cd "$out" && rm -f $w1)
 	"${mk[@]}" W=1 $w1 >&2
 fi
+# A tree changed while it was built (a mutant put back, an edit) makes
+# a kernel that is neither: it is rebuilt the next time, not reused.
+if [ "$(key)" != "$want" ]; then
+	echo "kernel.sh: $src changed while $kernel was built; not keyed" >&2
+	echo "$out"
+	exit 0
+fi
 echo "$want" > "$out/.pfnguard-key"
 # From now on this machine builds through ccache (scripts/env.sh).
 mkdir -p "$CCACHE_DIR"
