@@ -583,6 +583,9 @@ FIXTURE_SETUP(vfio)
 			SKIP(_exit(SKIP_EXIT_CODE), "%s: revocation is %s",
 			     _metadata->name, self->revoke ? "on" : "off");
 	}
+	/* Each revocation is traced: the revoke_* cases count the events. */
+	if (self->revoke)
+		ASSERT_EQ(0, sysfs_write(REVOKE_EVENT "enable", "1"));
 	/* A fresh boot: what this case taints is its own doing. */
 	ASSERT_FALSE(tainted_user());
 	self->kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
@@ -1096,7 +1099,6 @@ static void revoke_map_view(struct __test_metadata *_metadata,
 {
 	int ret;
 
-	ASSERT_EQ(0, sysfs_write(REVOKE_EVENT "enable", "1"));
 	ret = map_dma(container, self->view, IOVA_BAR, PAGE);
 	STEP("step=map_bar iova=0x%lx ret=%d (%s) taint_user=%d policy_lines=%d revoke_cap=%d",
 	     IOVA_BAR, ret, ret ? strerror(-ret) : "mapped", tainted_user(),
@@ -1293,7 +1295,6 @@ TEST_F_TIMEOUT(vfio, revoke_memory_disable, 120)
 	uint16_t cmd;
 	int ret;
 
-	ASSERT_EQ(0, sysfs_write(REVOKE_EVENT "enable", "1"));
 	ASSERT_EQ(0, claim_ivshmem(self, self->container[0], false));
 	bar = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
 		   self->dev[2].fd, self->dev[2].bar[2]);
@@ -1361,7 +1362,6 @@ static void revoke_mdev_container(struct __test_metadata *_metadata,
 	char path[PATH_MAX], devpath[PATH_MAX];
 	glob_t g;
 
-	ASSERT_EQ(0, sysfs_write(REVOKE_EVENT "enable", "1"));
 	ASSERT_EQ(0, glob("/sys/class/mdev_bus/*/mdev_supported_types/*-1/create",
 			  0, NULL, &g)) TH_LOG("no mdev parent: is mtty.ko loaded?");
 	snprintf(path, sizeof(path), "%s", g.gl_pathv[0]);
@@ -1447,7 +1447,6 @@ TEST_F_TIMEOUT(vfio, revoke_exit, 120)
 	int status;
 	pid_t pid;
 
-	ASSERT_EQ(0, sysfs_write(REVOKE_EVENT "enable", "1"));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
@@ -1496,7 +1495,6 @@ TEST_F_TIMEOUT(vfio, revoke_huge_split, 120)
 	volatile uint8_t *bar;
 	uint8_t *va;
 
-	ASSERT_EQ(0, sysfs_write(REVOKE_EVENT "enable", "1"));
 	ASSERT_EQ(0, claim_ivshmem(self, self->container[0], false));
 	ASSERT_LE(2 * HUGE, self->dev[2].bar_size[2]);
 	/* 2 MiB aligned: vfio-pci maps it with one PMD on first fault. */
