@@ -19,20 +19,21 @@ else
 TREE := build/$(KVER)/tree/linux
 endif
 
-.PHONY: all deps tree export check demo bench audit mutation nvidia post clean help
+.PHONY: all deps tree export check demo bench audit mutation nvidia post htmldocs clean help
 
 all: help
 
 help:
-	@echo "make demo    show the hazard, the refusal and the cure [KVER=6.12]"
-	@echo "make check   apply, check, build and boot both series [KVER=6.1|6.12: one]"
+	@echo "make demo    show the hazard, the refusal and the cure [KVER=6.12|7.2]"
+	@echo "make check   apply, check, build and boot all three series [KVER=6.1|6.12|7.2: one]"
 	@echo "make audit   list the PFN lookups of a tree [KERNEL=path] with verdicts"
-	@echo "make bench   time the lookups in each mode (x86_64 under QEMU) [KVER=6.12]"
+	@echo "make bench   time the lookups in each mode (x86_64 under QEMU, UML) [KVER=6.12|7.2]"
 	@echo "make mutation  show that the tests catch a broken policy"
 	@echo "make nvidia NVSRC=dir  build NVIDIA's open driver against the patched kernel"
 	@echo "make tree    make build/tree/linux (KVER=6.12: build/6.12/tree/linux), a git tree to edit the series in"
 	@echo "make export  write that tree's commits back to patches/linux-KVER/"
 	@echo "make post KVER=7.2  write the series as it would be mailed (build/7.2/post/mail)"
+	@echo "make htmldocs KVER=7.2  build the touched docs, pristine and patched: no new Sphinx warnings"
 	@echo "make clean   remove build/ (the caches in ~/.cache/pfnguard and ~/.cache/pfnguard-ccache stay)"
 
 deps:
@@ -74,6 +75,13 @@ nvidia: deps
 # patch checkpatch-clean and built on its own (POST_BUILD=no: not built).
 post: deps
 	@scripts/post.sh
+
+# The documentation the series touches, built with Sphinx in the pristine
+# and the patched tree; fails on a new warning.  SPHINXDIRS to change
+# which directories.
+htmldocs:
+	@scripts/deps.sh htmldocs
+	@scripts/htmldocs.sh
 
 clean:
 	rm -rf build

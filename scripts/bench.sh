@@ -43,6 +43,8 @@ if [ "${BENCH_UML:-yes}" != no ]; then
 	say "booting the benchmark on UML (kunit.py; the first build takes minutes)"
 	printf 'CONFIG_KUNIT=y\nCONFIG_%s=y\nCONFIG_FOLLOW_PFN_KUNIT_BENCH=y\n' "$test" \
 		> "$BUILD/bench-um.kunitconfig"
+	# 6.1's kunit.py makes the build directory, not its parents.
+	mkdir -p "$BUILD/kunit"
 	(cd "$src" && python3 tools/testing/kunit/kunit.py run --arch=um \
 		--build_dir="$BUILD/kunit/um-bench" --jobs="$JOBS" \
 		--kunitconfig="$BUILD/bench-um.kunitconfig" --raw_output=all \

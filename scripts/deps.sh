@@ -1,7 +1,8 @@
 #!/bin/bash
-# deps.sh [demo]: install the Debian packages pfnguard needs, but only
-# those missing; "demo" only what make demo needs (one linux-source, no
-# static-check tools, no riscv64).
+# deps.sh [demo|htmldocs]: install the Debian packages pfnguard needs,
+# but only those missing; "demo" only what make demo needs (one
+# linux-source, no static-check tools, no riscv64); "htmldocs" adds
+# Sphinx for make htmldocs.
 set -euo pipefail
 
 pkgs=(build-essential git python3 flex bison bc libelf-dev libssl-dev cpio
@@ -11,6 +12,11 @@ if [ "${1:-}" = demo ]; then
 	case ${KVER:-6.1} in
 	6.1|6.12) pkgs+=("linux-source-${KVER:-6.1}") ;;
 	esac
+elif [ "${1:-}" = htmldocs ]; then
+	case ${KVER:-6.1} in
+	6.1|6.12) pkgs+=("linux-source-${KVER:-6.1}") ;;
+	esac
+	pkgs+=(python3-sphinx python3-yaml)
 else
 	pkgs+=(linux-source-6.1 linux-source-6.12 sparse coccinelle
 	       python3-ply python3-git qemu-system-misc gcc-riscv64-linux-gnu)
