@@ -92,6 +92,16 @@ if [ -f "$cache/$want/.pfnguard-paths" ]; then
 	read -r old_src old_out < "$out/.pfnguard-paths"
 	sed -i "s|$old_out|$out|g; s|$old_src|$src|g" "$out/Makefile"
 	ln -sfn "$src" "$out/source"
+	# A later make here (a mutant, make nvidia's modules) must find
+	# nothing out of date.  Each object's .cmd file records its command
+	# line, paths included: kbuild rebuilds an object whose command
+	# changed, so they name this tree and this directory.  And cp -a kept
+	# the times of the build that made the entry, older than this tree's
+	# checkout: one time for all of the build directory's files, now.
+	{ grep -rlF --include='.*.cmd' -e "$old_out" -e "$old_src" "$out" || :; } |
+		xargs -r sed -i "s|$old_out|$out|g; s|$old_src|$src|g"
+	t=$(date +%s)
+	find "$out" -path "$out/runs" -prune -o -exec touch -h -d "@$t" {} +
 	touch "$cache/$want"
 	echo "kernel.sh: $kernel restored from $cache/$want" >&2
 	echo "$want" > "$out/.pfnguard-key"
