@@ -60,6 +60,7 @@ file /mtty.ko $out/samples/vfio-mdev/mtty.ko 0644 0 0
 file /pfn_oot.ko $work/pfn_oot/pfn_oot.ko 0644 0 0
 file /pfn_intree.ko $work/pfn_oot/pfn_intree.ko 0644 0 0
 file /pfn_ram.ko $work/pfn_oot/pfn_ram.ko 0644 0 0
+file /pfn_pin.ko $work/pfn_oot/pfn_pin.ko 0644 0 0
 LIST
 # Where nothing but the sample selects the mdev core (6.12), it is a module.
 mdev=$out/drivers/vfio/mdev/mdev.ko

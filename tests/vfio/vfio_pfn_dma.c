@@ -1595,6 +1595,67 @@ TEST_F_TIMEOUT(vfio, revoke_refusals, 120)
 	munmap(two, 2 * PAGE);
 }
 
+/*
+ * An mdev driver's pin of a tracked PFN-mapped range is refused with
+ * EFAULT: the revocation cannot make the driver let go of it.  The pin
+ * goes through tests/modules/pfn_oot/pfn_pin.c, an mdev whose driver
+ * pins the page at the IOVA written to its fd.  Its pin of RAM in the
+ * same container succeeds: the refusal is the range's, not the device's.
+ * Without the refusal the pin of the BAR would look the PFN up and fail
+ * on it with EINVAL (not a page).
+ */
+TEST_F_TIMEOUT(vfio, revoke_mdev_pin, 120)
+{
+	char path[PATH_MAX];
+	uint64_t iova;
+	ssize_t n;
+	glob_t g;
+	int ret;
+
+	ASSERT_EQ(0, insert_module("pfn_pin"));
+	ASSERT_EQ(0, glob("/sys/class/mdev_bus/pfn_pin/mdev_supported_types/*pin/create",
+			  0, NULL, &g));
+	snprintf(path, sizeof(path), "%s", g.gl_pathv[0]);
+	globfree(&g);
+	ASSERT_EQ(0, sysfs_write(path, MDEV_UUID));
+	self->mdev_created = true;
+	self->container[2] = new_container();
+	ASSERT_LE(0, self->container[2]);
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s", MDEV_UUID);
+	self->dev[2].group = attach_group(self->container[2], path, true);
+	ASSERT_LE(0, self->dev[2].group);
+	self->dev[2].fd = ioctl(self->dev[2].group, VFIO_GROUP_GET_DEVICE_FD,
+				MDEV_UUID);
+	ASSERT_LE(0, self->dev[2].fd);
+	ASSERT_EQ(0, map_dma(self->container[2], self->ram, IOVA_RAM, 2 * PAGE));
+	ASSERT_EQ(0, map_dma(self->container[2], self->view, IOVA_BAR, PAGE));
+
+	iova = IOVA_RAM;
+	n = pwrite(self->dev[2].fd, &iova, sizeof(iova), 0);
+	ret = n < 0 ? -errno : (int)n;
+	STEP("step=pin_ram iova=0x%lx ret=%d (%s)", IOVA_RAM, ret,
+	     ret < 0 ? strerror(-ret) : "pinned");
+	ASSERT_EQ((int)sizeof(iova), ret);
+
+	iova = IOVA_BAR;
+	n = pwrite(self->dev[2].fd, &iova, sizeof(iova), 0);
+	ret = n < 0 ? -errno : (int)n;
+	STEP("step=pin_bar iova=0x%lx ret=%d (%s) pin_lines=%d taint_user=%d policy_lines=%d revoked_lines=%d",
+	     IOVA_BAR, ret, ret < 0 ? strerror(-ret) : "pinned",
+	     kmsg_count(self, "pfn_pin: pin of IOVA 0x200000: -14"),
+	     tainted_user(),
+	     kmsg_count(self, ALLOWED) + kmsg_count(self, REFUSED),
+	     kmsg_count(self, REVOKED));
+	ASSERT_EQ(-EFAULT, ret);
+	/* The pin's own error, not the write's. */
+	ASSERT_EQ(1, kmsg_count(self, "pfn_pin: pin of IOVA 0x200000: -14"));
+	ASSERT_FALSE(tainted_user());
+	ASSERT_EQ(0, kmsg_count(self, ALLOWED) + kmsg_count(self, REFUSED));
+	/* Still recorded, not revoked: UNMAP_DMA removes it. */
+	ASSERT_EQ(0, kmsg_count(self, REVOKED));
+	ASSERT_EQ(PAGE, unmap_dma(self->container[2], IOVA_BAR, PAGE));
+}
+
 struct stress {
 	FIXTURE_DATA(vfio) *self;
 	uint8_t *va;		/* where the viewer maps the BAR, or RAM */
