@@ -68,6 +68,7 @@ static_checks=("series applies with patch -p1")
 while read -r p; do
 	static_checks+=("checkpatch --strict $(basename "$p")")
 done < <(series_patches)
+cover="the cover letter is exported from docs/cover-letter-$KVER.txt"
 kdoc="kernel-doc -none on touched files"
 cocci_in="coccicheck: silent near the audited callers, reports a raw one (in tree)"
 cocci_o="coccicheck with O= outside the source tree: silent on vfio, reports the raw one"
@@ -76,7 +77,7 @@ audit_pristine="make audit: the pristine tree has exactly the audited unsafe cal
 audit_patched="make audit: the patched tree has no unaudited raw lookup"
 audit_putback="make audit: a raw $PUTBACK_LOOKUP() put back into vfio is reported"
 sparse="touched drivers build with W=1 C=1, no new warnings"
-static_checks+=("$kdoc" "$cocci_in" "$cocci_o" "$cocci_sub" "$audit_pristine"
+static_checks+=("$cover" "$kdoc" "$cocci_in" "$cocci_o" "$cocci_sub" "$audit_pristine"
 	"$audit_patched" "$audit_putback" "$sparse")
 # A series with no NOMMU code to run (6.12, 7.2: follow_pfnmap_start() and the
 # policy are MMU-only) is not booted there: the files of it that NOMMU
@@ -153,7 +154,8 @@ static_key() {
 	{
 		git -C "$src" rev-parse "pfnguard-base^{tree}" "HEAD^{tree}"
 		git -C "$src" diff HEAD
-		(cd "$TOP" && find scripts configs tests "patches/linux-$KVER" -type f \
+		(cd "$TOP" && find scripts configs tests "patches/linux-$KVER" \
+			"docs/cover-letter-$KVER.txt" -type f \
 			-print0 | sort -z | xargs -0 sha256sum)
 		gcc --version | head -n 1
 		spatch --version 2>&1 | head -n 1
@@ -216,6 +218,7 @@ if [ "$static" = yes ]; then
 		static_check "checkpatch --strict $(basename "$p")" \
 			"$TOP/scripts/checkpatch.sh" "$src" "$p"
 	done < <(series_patches)
+	static_check "$cover" "$TOP/scripts/coverletter.sh"
 	static_check "$kdoc" "$TOP/scripts/kerneldoc.sh" "$src"
 	static_check "$cocci_in" "$TOP/scripts/auditcheck.sh" "$src" coccicheck
 	static_check "$cocci_o" "$TOP/scripts/auditcheck.sh" "$src" coccicheck-o
