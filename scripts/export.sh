@@ -18,7 +18,7 @@ n=$(git -C "$dir" rev-list --count pfnguard-base..HEAD)
 branch=$(git -C "$dir" symbolic-ref --short HEAD)
 git -C "$dir" config "branch.$branch.description" "$(cat "$cover")"
 rm -f "$PATCHES"/*.patch
-git -C "$dir" format-patch -q --zero-commit --no-signature \
+git -C "$dir" format-patch -q --zero-commit --no-signature --abbrev=9 \
 	--cover-letter --cover-from-description=subject \
 	-o "$PATCHES" pfnguard-base..HEAD
 {
