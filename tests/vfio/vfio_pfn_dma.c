@@ -874,6 +874,36 @@ TEST_F_TIMEOUT(vfio, attach_to_pfn_container, 120)
 	ASSERT_EQ(self->refuse ? 64 : 0, differing(view, 0x3c, 64));
 }
 
+/* The mtty sample's one-port type. */
+#define MTTY_CREATE "/sys/class/mdev_bus/*/mdev_supported_types/*-1/create"
+
+/*
+ * Create an mdev (MDEV_UUID) of the type whose "create" file matches the
+ * glob @create and attach its group, as the only one, to a new container:
+ * self->container[2], self->dev[2].group.  Returns 0 or -errno.
+ */
+static int mdev_container(FIXTURE_DATA(vfio) *self, const char *create)
+{
+	char path[PATH_MAX];
+	glob_t g;
+	int ret;
+
+	if (glob(create, 0, NULL, &g))
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%s", g.gl_pathv[0]);
+	globfree(&g);
+	ret = sysfs_write(path, MDEV_UUID);
+	if (ret)
+		return ret;
+	self->mdev_created = true;
+	self->container[2] = new_container();
+	if (self->container[2] < 0)
+		return self->container[2];
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s", MDEV_UUID);
+	self->dev[2].group = attach_group(self->container[2], path, true);
+	return self->dev[2].group < 0 ? self->dev[2].group : 0;
+}
+
 /*
  * A container whose only group is an mdev (emulated IOMMU) records
  * MAP_DMA without looking anything up; the first IOMMU-backed group
@@ -882,22 +912,12 @@ TEST_F_TIMEOUT(vfio, attach_to_pfn_container, 120)
  */
 TEST_F_TIMEOUT(vfio, mdev_container_replay, 120)
 {
-	char path[PATH_MAX], devpath[PATH_MAX];
+	char devpath[PATH_MAX];
 	volatile uint8_t *view = self->view;
-	glob_t g;
 	int ret;
 
-	ASSERT_EQ(0, glob("/sys/class/mdev_bus/*/mdev_supported_types/*-1/create",
-			  0, NULL, &g)) TH_LOG("no mdev parent: is mtty.ko loaded?");
-	snprintf(path, sizeof(path), "%s", g.gl_pathv[0]);
-	globfree(&g);
-	ASSERT_EQ(0, sysfs_write(path, MDEV_UUID));
-	self->mdev_created = true;
-	self->container[2] = new_container();
-	ASSERT_LE(0, self->container[2]);
-	snprintf(devpath, sizeof(devpath), "/sys/bus/mdev/devices/%s", MDEV_UUID);
-	self->dev[2].group = attach_group(self->container[2], devpath, true);
-	ASSERT_LE(0, self->dev[2].group);
+	ASSERT_EQ(0, mdev_container(self, MTTY_CREATE))
+		TH_LOG("no mdev: is mtty.ko loaded?");
 
 	/* No IOMMU domain yet: recorded, not looked up, in every mode. */
 	ASSERT_EQ(0, map_dma(self->container[2], self->ram, IOVA_RAM, PAGE));
@@ -1359,20 +1379,8 @@ TEST_F_TIMEOUT(vfio, revoke_attached_before, 120)
 static void revoke_mdev_container(struct __test_metadata *_metadata,
 				  FIXTURE_DATA(vfio) *self)
 {
-	char path[PATH_MAX], devpath[PATH_MAX];
-	glob_t g;
-
-	ASSERT_EQ(0, glob("/sys/class/mdev_bus/*/mdev_supported_types/*-1/create",
-			  0, NULL, &g)) TH_LOG("no mdev parent: is mtty.ko loaded?");
-	snprintf(path, sizeof(path), "%s", g.gl_pathv[0]);
-	globfree(&g);
-	ASSERT_EQ(0, sysfs_write(path, MDEV_UUID));
-	self->mdev_created = true;
-	self->container[2] = new_container();
-	ASSERT_LE(0, self->container[2]);
-	snprintf(devpath, sizeof(devpath), "/sys/bus/mdev/devices/%s", MDEV_UUID);
-	self->dev[2].group = attach_group(self->container[2], devpath, true);
-	ASSERT_LE(0, self->dev[2].group);
+	ASSERT_EQ(0, mdev_container(self, MTTY_CREATE))
+		TH_LOG("no mdev: is mtty.ko loaded?");
 	ASSERT_EQ(0, map_dma(self->container[2], self->ram, IOVA_RAM, 2 * PAGE));
 	ASSERT_EQ(0, map_dma(self->container[2], self->view, IOVA_BAR, PAGE));
 	ASSERT_TRUE(info_has_revoke(self->container[2]));
@@ -1606,24 +1614,13 @@ TEST_F_TIMEOUT(vfio, revoke_refusals, 120)
  */
 TEST_F_TIMEOUT(vfio, revoke_mdev_pin, 120)
 {
-	char path[PATH_MAX];
 	uint64_t iova;
 	ssize_t n;
-	glob_t g;
 	int ret;
 
 	ASSERT_EQ(0, insert_module("pfn_pin"));
-	ASSERT_EQ(0, glob("/sys/class/mdev_bus/pfn_pin/mdev_supported_types/*pin/create",
-			  0, NULL, &g));
-	snprintf(path, sizeof(path), "%s", g.gl_pathv[0]);
-	globfree(&g);
-	ASSERT_EQ(0, sysfs_write(path, MDEV_UUID));
-	self->mdev_created = true;
-	self->container[2] = new_container();
-	ASSERT_LE(0, self->container[2]);
-	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s", MDEV_UUID);
-	self->dev[2].group = attach_group(self->container[2], path, true);
-	ASSERT_LE(0, self->dev[2].group);
+	ASSERT_EQ(0, mdev_container(self,
+		"/sys/class/mdev_bus/pfn_pin/mdev_supported_types/*pin/create"));
 	self->dev[2].fd = ioctl(self->dev[2].group, VFIO_GROUP_GET_DEVICE_FD,
 				MDEV_UUID);
 	ASSERT_LE(0, self->dev[2].fd);
