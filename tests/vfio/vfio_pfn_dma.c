@@ -1603,6 +1603,14 @@ TEST_F_TIMEOUT(vfio, revoke_refusals, 120)
 	munmap(two, 2 * PAGE);
 }
 
+/* pfn_pin's driver pins the page at @iova: 8 (the write's length) or -errno. */
+static int pin_iova(struct vdev *d, uint64_t iova)
+{
+	ssize_t n = pwrite(d->fd, &iova, sizeof(iova), 0);
+
+	return n < 0 ? -errno : (int)n;
+}
+
 /*
  * An mdev driver's pin of a tracked PFN-mapped range is refused with
  * EFAULT: the revocation cannot make the driver let go of it.  The pin
@@ -1614,8 +1622,6 @@ TEST_F_TIMEOUT(vfio, revoke_refusals, 120)
  */
 TEST_F_TIMEOUT(vfio, revoke_mdev_pin, 120)
 {
-	uint64_t iova;
-	ssize_t n;
 	int ret;
 
 	ASSERT_EQ(0, insert_module("pfn_pin"));
@@ -1627,16 +1633,12 @@ TEST_F_TIMEOUT(vfio, revoke_mdev_pin, 120)
 	ASSERT_EQ(0, map_dma(self->container[2], self->ram, IOVA_RAM, 2 * PAGE));
 	ASSERT_EQ(0, map_dma(self->container[2], self->view, IOVA_BAR, PAGE));
 
-	iova = IOVA_RAM;
-	n = pwrite(self->dev[2].fd, &iova, sizeof(iova), 0);
-	ret = n < 0 ? -errno : (int)n;
+	ret = pin_iova(&self->dev[2], IOVA_RAM);
 	STEP("step=pin_ram iova=0x%lx ret=%d (%s)", IOVA_RAM, ret,
 	     ret < 0 ? strerror(-ret) : "pinned");
-	ASSERT_EQ((int)sizeof(iova), ret);
+	ASSERT_EQ((int)sizeof(uint64_t), ret);
 
-	iova = IOVA_BAR;
-	n = pwrite(self->dev[2].fd, &iova, sizeof(iova), 0);
-	ret = n < 0 ? -errno : (int)n;
+	ret = pin_iova(&self->dev[2], IOVA_BAR);
 	STEP("step=pin_bar iova=0x%lx ret=%d (%s) pin_lines=%d taint_user=%d policy_lines=%d revoked_lines=%d",
 	     IOVA_BAR, ret, ret < 0 ? strerror(-ret) : "pinned",
 	     kmsg_count(self, "pfn_pin: pin of IOVA 0x200000: -14"),

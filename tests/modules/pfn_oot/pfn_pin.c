@@ -8,7 +8,8 @@
  *
  * Writing an IOVA, eight bytes at offset 0 of the device's fd, pins the
  * page there for reading and unpins it again: the write returns 8 if the
- * pin succeeded, or the pin's error.  The type is "pfn_pin-pin", one
+ * pin succeeded, or the pin's error.  One type, whose directory under
+ * /sys/class/mdev_bus/pfn_pin/mdev_supported_types/ ends in "pin", one
  * instance at a time.
  */
 #include <linux/device.h>
@@ -22,7 +23,6 @@ struct pfn_pin_state {
 	struct vfio_device vdev;
 };
 
-static const struct vfio_device_ops pfn_pin_ops;
 static struct device *pfn_pin_dev;
 static struct mdev_parent pfn_pin_parent;
 
