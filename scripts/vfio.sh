@@ -26,7 +26,6 @@ case $run in *revoke*) revoke=1 ;; esac
 # A boot takes seconds (a minute with KASAN); one that hangs is a failure.
 boot_timeout=300
 [ "$run_kernel" = x86_64 ] || boot_timeout=600
-test=$TOP/tests/vfio/vfio_pfn_dma.c
 
 # The kernel and its UAPI headers (scripts/kernel.sh).
 say "vfio $run: kernel $run_kernel"
@@ -36,13 +35,14 @@ work=$out/vfio
 rm -rf "$logs"
 mkdir -p "$logs/boots" "$logs/cases" "$work"
 
-# The test, static, against this tree's headers and kselftest harness.
-gcc -static -O2 -pthread -Wall -Wextra -Werror -I"$out/usr/include" \
-	-isystem "$src/tools/testing/selftests" -o "$work/vfio_pfn_dma" "$test"
-
-# The out-of-tree test modules (tests/modules/pfn_oot), against it.
-rm -rf "$work/pfn_oot"
-cp -r "$TOP/tests/modules/pfn_oot" "$work/pfn_oot"
+# The test, static, against this tree's headers and kselftest harness,
+# and the out-of-tree test modules (tests/modules/pfn_oot), against this
+# kernel: both built again only when what they depend on changed (make's
+# dependencies, kbuild's for the modules; the sources keep their times).
+make -s -f "$TOP/tests/vfio/Makefile" O="$work" KHDR="$out/usr/include" \
+	SELFTESTS="$src/tools/testing/selftests"
+mkdir -p "$work/pfn_oot"
+cp -p "$TOP"/tests/modules/pfn_oot/* "$work/pfn_oot/"
 make -s -C "$out" M="$work/pfn_oot" modules > "$work/pfn_oot.log" 2>&1 ||
 	{ cat "$work/pfn_oot.log"; echo "vfio.sh: the test modules do not build" >&2; exit 1; }
 
