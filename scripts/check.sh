@@ -155,7 +155,7 @@ static_key() {
 		git -C "$src" rev-parse "pfnguard-base^{tree}" "HEAD^{tree}"
 		git -C "$src" diff HEAD
 		(cd "$TOP" && find scripts configs tests "patches/linux-$KVER" \
-			"docs/cover-letter-$KVER.txt" -type f \
+			"docs/cover-letter-$KVER.txt" -type f ! -name '*.pyc' \
 			-print0 | sort -z | xargs -0 sha256sum)
 		gcc --version | head -n 1
 		spatch --version 2>&1 | head -n 1
