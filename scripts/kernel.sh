@@ -89,9 +89,6 @@ if [ -f "$cache/$want/.pfnguard-paths" ]; then
 	# two that name the source tree and the build directory pointed here.
 	find "$out" -mindepth 1 -maxdepth 1 ! -name runs ! -name .lock -exec rm -rf {} +
 	cp -a "$cache/$want/." "$out/"
-	# The VFIO scenario's builds (scripts/vfio.sh) are of this clone's
-	# tests: an entry stored by an older harness may hold another's.
-	rm -rf "$out/vfio"
 	read -r old_src old_out < "$out/.pfnguard-paths"
 	sed -i "s|$old_out|$out|g; s|$old_src|$src|g" "$out/Makefile"
 	ln -sfn "$src" "$out/source"
@@ -116,7 +113,7 @@ if [ -n "$seed" ] && [ ! -f "$out/.config" ]; then
 	exec 8>> "$from/.lock"
 	flock -s 8
 	find "$from" -mindepth 1 -maxdepth 1 ! -name runs ! -name .lock \
-		! -name vfio ! -name .pfnguard-key -exec cp -a -t "$out" {} +
+		! -name .pfnguard-key -exec cp -a -t "$out" {} +
 	flock -u 8
 	# objtool's own build records absolute paths: point them here, or
 	# objtool is rebuilt, and with it every object.
@@ -159,13 +156,12 @@ echo "$want" > "$out/.pfnguard-key"
 mkdir -p "$CCACHE_DIR"
 if [ -z "$(git -C "$src" status --porcelain --untracked-files=no)" ]; then
 	# Into the cache (a mutant's build, with uncommitted changes, is
-	# not), without the runs' logs or the VFIO scenario's builds; the
-	# oldest entries beyond 16 go.
+	# not), without the runs' logs; the oldest entries beyond 16 go.
 	echo "$src $out" > "$out/.pfnguard-paths"
 	rm -rf "$cache/$want.tmp"
 	mkdir -p "$cache/$want.tmp"
 	find "$out" -mindepth 1 -maxdepth 1 ! -name runs ! -name .lock \
-		! -name vfio ! -name .pfnguard-key -exec cp -a -t "$cache/$want.tmp" {} +
+		! -name .pfnguard-key -exec cp -a -t "$cache/$want.tmp" {} +
 	rm -rf "$cache/$want"
 	mv "$cache/$want.tmp" "$cache/$want"
 	ls -1dt "$cache"/*/ | tail -n +17 | xargs -r rm -rf

@@ -31,7 +31,9 @@ boot_timeout=300
 say "vfio $run: kernel $run_kernel"
 out=$("$TOP/scripts/kernel.sh" "$src" "$run_kernel")
 logs=$out/runs/$run
-work=$out/vfio
+# Its builds go under runs/ too, which the kernel cache never stores or
+# copies: they are of this clone's tests.
+work=$out/runs/.vfio
 rm -rf "$logs"
 mkdir -p "$logs/boots" "$logs/cases" "$work"
 
