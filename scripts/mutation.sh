@@ -48,7 +48,7 @@ case $KVER in
 		"the default is warn again|x86_64-report|mm/util.c|	IS_ENABLED(CONFIG_STRICT_FOLLOW_PFN) ? UNSAFE_PFN_REFUSE : UNSAFE_PFN_REPORT;|	IS_ENABLED(CONFIG_STRICT_FOLLOW_PFN) ? UNSAFE_PFN_REFUSE : UNSAFE_PFN_WARN;"
 		"the sysctl takes a write at an offset|x86_64-report|mm/util.c|	if (*ppos)|	if (0)"
 		"COW copies are handed out|x86_64-warn|mm/memory.c|	if (pfn_only && !pte_special(pte) && vm_normal_page(vma, address, pte))|	if (0)"
-		"the normal-page filter skips copy-on-write mappings|x86_64-warn|mm/memory.c|	if (likely((args->vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP | VM_SHARED)) ==|	if (likely(1 || (args->vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP | VM_SHARED)) ==
+		"the normal-page filter skips copy-on-write mappings|x86_64-warn|mm/memory.c|	return follow_pfnmap_start_pfn_only(args);|	return __follow_pfnmap_start(args, false, false);"
 		"a failed lookup writes the caller's args|x86_64-refuse|mm/memory.c|	if (pfn_only && !pte_special(pte) && vm_normal_page(vma, address, pte))|	if (pfn_only && !pte_special(pte) && vm_normal_page(vma, address, pte) && (args->pfn = 0, 1))"
 		"PMD-level entries are taken for normal pages|x86_64-warn|mm/memory.c|		pfnmap_args_setup(args, lock, NULL, pmd_pgprot(pmd),|		if (pfn_only) { spin_unlock(lock); goto out; } pfnmap_args_setup(args, lock, NULL, pmd_pgprot(pmd),"
 		"a refusal fires no event|x86_64-refuse|mm/util.c|		trace_unsafe_pfn_lookup(api, caller, mm, address, pfn, -EPERM,|		if (0) trace_unsafe_pfn_lookup(api, caller, mm, address, pfn, -EPERM,"
