@@ -48,8 +48,8 @@ fi
 # ... through scripts/bin/ccache-c, which keeps assembler sources out of
 # the cache (their .incbin files are not hashed in depend mode).
 export PATH=$TOP/scripts/bin:$PATH
-# kunit.py imports configs/qemu/*.py: no bytecode written into the clone,
-# whose files are the static checks' key (scripts/check.sh).
+# No Python bytecode written into the clone, whose files are the static
+# checks' key (scripts/check.sh).
 export PYTHONDONTWRITEBYTECODE=1
 
 # The Debian version of the linux-source package the tarball came from.
