@@ -6,7 +6,8 @@
 ifdef KVER
 export KVER
 endif
-# DEBUG_RUNS=1: "make check" also builds and boots the lockdep/KASAN kernel.
+# DEBUG_RUNS=1: "make check" also boots 6.1 on the lockdep/KASAN kernel
+# (6.12's and 7.2's debug runs are in the default check).
 # RUNS="run ...": only those runs of configs/runs; STATIC=no: no static
 # checks; FRESH=1: run the static checks even where a verdict is cached;
 # V=1: print every check's log.  (The scripts read them from the
