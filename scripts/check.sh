@@ -10,9 +10,10 @@
 # process of its own with its lines prefixed by its version and its log
 # in build/check-VERSION.log; the last line adds them up.  RUNS names a
 # subset of the runs (configs/runs), DEBUG_RUNS=1 adds 6.1's runs on the
-# lockdep/KASAN kernel (6.12's and 7.2's are always run), STATIC=no leaves out the static checks (patches,
-# audit, sparse); the plan says what was narrowed.  V=1 prints every
-# check's log, not only a failed one's.
+# lockdep/KASAN kernel (6.12's and 7.2's are always run), STATIC=no
+# leaves out the static checks (patches, audit, sparse); the plan says
+# what was narrowed.  V=1 prints every check's log, not only a failed
+# one's.
 #
 # The static checks are deterministic: a check that passed on the same
 # inputs (the patched and pristine trees' content, the harness's own

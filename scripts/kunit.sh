@@ -119,7 +119,7 @@ else
 		cp "$log" "$logs/cases/"
 	done
 fi
-grep -E '\[(PASSED|FAILED|SKIPPED|CRASHED)\]|Testing complete|Elapsed' \
+grep -E '\[(PASSED|FAILED|SKIPPED|CRASHED)\]|Testing complete' \
 	"$logs/kunit.out" | sed 's/^\[[0-9:]*\] /    /' || true
 if [ $rc -ne 0 ]; then
 	echo "kunit.sh: a boot or kunit.py failed ($rc), see $logs/kunit.out" >&2

@@ -50,7 +50,7 @@ case $KVER in
 		"COW copies are handed out|x86_64-warn|mm/memory.c|	if (pfn_only && !pte_special(pte) && vm_normal_page(vma, address, pte))|	if (0)"
 		"the normal-page filter skips copy-on-write mappings|x86_64-warn|mm/memory.c|	return follow_pfnmap_start_pfn_only(args);|	return __follow_pfnmap_start(args, false, false);"
 		"a failed lookup writes the caller's args|x86_64-refuse|mm/memory.c|	if (pfn_only && !pte_special(pte) && vm_normal_page(vma, address, pte))|	if (pfn_only && !pte_special(pte) && vm_normal_page(vma, address, pte) && (args->pfn = 0, 1))"
-		"PMD-level entries are taken for normal pages|x86_64-warn|mm/memory.c|		pfnmap_args_setup(args, lock, NULL, pmd_pgprot(pmd),|		if (pfn_only) { spin_unlock(lock); goto out; } pfnmap_args_setup(args, lock, NULL, pmd_pgprot(pmd),"
+		"the policed lookup misses PMD-level entries|x86_64-warn|mm/memory.c|		pfnmap_args_setup(args, lock, NULL, pmd_pgprot(pmd),|		if (flags_checked) { spin_unlock(lock); goto out; } pfnmap_args_setup(args, lock, NULL, pmd_pgprot(pmd),"
 		"a refusal fires no event|x86_64-refuse|mm/util.c|		trace_unsafe_pfn_lookup(api, caller, mm, address, pfn, -EPERM,|		if (0) trace_unsafe_pfn_lookup(api, caller, mm, address, pfn, -EPERM,"
 		"vfio: ordinary RAM is kept|vfio-report|drivers/vfio/vfio_iommu_type1.c|	    !is_invalid_reserved_pfn(args.pfn)) {|	    0) {"
 	)
